@@ -1,0 +1,1 @@
+"""The geomap command line: a thin layer over the library."""

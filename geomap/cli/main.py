@@ -1,0 +1,125 @@
+"""geomap's commands: build, geoparse, evaluate."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from ..exc import GeomapError
+
+__all__ = ["cli", "main"]
+
+EXAMPLES_BUILD = """
+\b
+Examples:
+  geomap build                         # seeds/ -> output/
+  geomap build articles/ new.html --out maps/
+  geomap build feed.jsonl --tiles OpenStreetMap.Mapnik
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="geomap")
+@click.option("-v", "--verbose", count=True, help="More messages (repeat for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def cli(verbose: int, quiet: bool) -> None:
+    """Turn news articles about foreign defense suppliers into maps of their footprint."""
+    level = logging.ERROR if quiet else logging.WARNING if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="geomap: %(message)s")
+
+
+@cli.command(epilog=EXAMPLES_BUILD)
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for footprint.html and the GeoJSON records.")
+@click.option("--title", default="Foreign defense supplier footprint", show_default=True, help="Map title.")
+@click.option("--tiles", default=None, help="Add a tile layer: an xyzservices name or a URL template (needs a tile server).")
+@click.option("--include-speculative", is_flag=True, help="Also draw forecasts, scenarios and possibilities.")
+def build(inputs: tuple[Path, ...], out_dir: Path, title: str, tiles: str | None, include_speculative: bool) -> None:
+    """Read articles (files or folders; default seeds/) and build the footprint map."""
+    from ..pipeline import build as run_build
+
+    result = run_build(inputs or (Path("seeds"),), out_dir, title=title, tiles=tiles,
+                       include_speculative=include_speculative)
+    r = result.records
+    if not logging.getLogger().isEnabledFor(logging.ERROR + 1):
+        click.echo(f"{len(r.articles)} articles: {len(r.places)} places, {len(r.facilities)} facilities, "
+                   f"{len(r.relationships)} relationships -> {out_dir / 'footprint.html'}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--jsonl", "jsonl", type=click.Path(path_type=Path), help="JSON Lines input with doc_id (or id) and text.")
+@click.option("--out", "out", type=click.Path(path_type=Path), help="Write here instead of standard output.")
+@click.option("--no-demonyms", is_flag=True, help="Do not report demonyms ('Russian') as mentions of their country.")
+def geoparse(files: tuple[Path, ...], jsonl: Path | None, out: Path | None, no_demonyms: bool) -> None:
+    """Find and resolve the place names of texts; one JSON line per document."""
+    from ..geoparse import Geoparser
+    from ..ingest import read_articles
+    from ..output import write_atomically
+
+    docs: list[tuple[str, str]] = []
+    if jsonl is not None:
+        from ..exc import InputError
+
+        try:
+            lines = jsonl.read_text(encoding="utf-8").splitlines()
+        except OSError as err:
+            raise InputError(f"{jsonl}: cannot read ({err.strerror or err})") from err
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                docs.append((str(rec.get("doc_id", rec.get("id", n))), rec["text"]))
+            except (ValueError, KeyError, TypeError) as err:
+                raise InputError(f"{jsonl}:{n}: not a JSON object with 'text' ({err})") from err
+    if files:
+        docs.extend((a.id, a.text) for a in read_articles(files))
+    if not docs:
+        raise click.UsageError("give FILES or --jsonl")
+    parser = Geoparser(demonyms=not no_demonyms)
+    lines_out = []
+    for doc_id, text in docs:
+        tops = [{"start": t.start, "end": t.end, "name": t.text, "lat": t.lat, "lon": t.lon, "country": t.country,
+                 "kind": t.kind, "precision": t.precision, "gazetteer_id": t.gazetteer_id}
+                for t in parser.parse(text)]
+        lines_out.append(json.dumps({"doc_id": doc_id, "toponyms": tops}, ensure_ascii=False))
+    result = "\n".join(lines_out) + "\n"
+    if out is not None:
+        write_atomically(out, result)
+    else:
+        sys.stdout.write(result)
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pred", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-demonyms", is_flag=True, help="When geoparsing GOLD's texts, do not report demonyms.")
+def evaluate(gold: Path, pred: Path | None, no_demonyms: bool) -> None:
+    """Score toponyms against an annotated JSONL file (geoparsing GOLD's texts if no PRED)."""
+    from ..evaluate import evaluate_files
+
+    click.echo(json.dumps(evaluate_files(gold, pred, demonyms=not no_demonyms), indent=1))
+
+
+def main() -> None:
+    """Entry point: turn geomap's errors into one-line messages and exit status 1."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("geomap: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except GeomapError as err:
+        click.echo(f"geomap: error: {err}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("geomap: interrupted; existing outputs were left as they were", err=True)
+        sys.exit(130)

@@ -1,0 +1,541 @@
+"""Code what articles report: place names, actors, equipment, and the facilities and
+supplier→recipient relationships each sentence states, with exact evidence.
+
+The coder works sentence by sentence, in the manner of dictionary-based event coders
+(PETRARCH/TABARI): it finds the actors a sentence names (countries, demonyms, capitals,
+organisations, equipment of known origin), the relationship triggers and status cues it
+uses, assigns supplier and recipient roles from cues around each actor, and keeps the
+sentence as evidence. A second pass fills in what a sentence leaves to its article (the
+supplier of "the agreement", the status of a deal's parts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from .dictionaries import STATUS_ORDER, Actor, Dictionaries, load_dictionaries
+from .geoparse import Candidate, Geoparser
+from .model import Article, Evidence, Toponym
+from .text import Sentence, split_sentences
+
+__all__ = ["ReportedRelation", "ReportedFacility", "ArticleReading", "read_article", "Extractor"]
+
+_RECIPIENT_PREPS = re.compile(
+    r"(?:\b(?:in|to|for|into|across|throughout|off(?: the)?(?: coast of)?|like|such as|including|"
+    r"e\.g\.,?|on|against|at|with|en|a|para|hacia|no|na|em|com)\s+(?:the\s+)?(?:\w+\s+){0,1})$", re.I)
+_SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por)\s+(?:the\s+)?$", re.I)
+_LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
+_DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
+_CLAUSE_BREAK = re.compile(r";|\s—\s|—|\bwhile\b|\bwhereas\b|\bbut\b|\bmientras\b|\bpero\b|\benquanto\b", re.I)
+_YEAR = re.compile(r"(?<![\d$.,])(19[5-9]\d|20[0-4]\d)(?![\d])")
+_RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|–)\s+(19[5-9]\d|20[0-4]\d)\b", re.I)
+_HEADING = re.compile(r"^[^.!?]{1,80}$")
+_SANCTION_IMPOSER_GAP = 30
+
+
+@dataclass
+class _Actor:
+    """A reference to a country in a sentence, and how it is used there."""
+
+    country: str
+    start: int
+    end: int
+    text: str
+    source: str  # country | demonym | place | capital | org | equipment
+    org: Actor | None = None
+
+
+@dataclass
+class ReportedRelation:
+    """One sentence's report of a supplier→recipient relation."""
+
+    article: str
+    supplier: str
+    recipient: str
+    kind: str
+    status: str
+    year: int | None
+    speculative: bool
+    equipment: list[str]
+    organizations: list[str]
+    evidence: Evidence
+    generic: bool = False
+    facility: "ReportedFacility | None" = None
+
+
+@dataclass
+class ReportedFacility:
+    """One sentence's report of a facility."""
+
+    article: str
+    kind: str
+    relationship_kind: str
+    name: str
+    supplier: str
+    host: str
+    place: Toponym | None
+    operators: list[str]
+    equipment: list[str]
+    status: str
+    year: int | None
+    speculative: bool
+    evidence: Evidence
+
+
+@dataclass
+class ArticleReading:
+    """Everything read from one article."""
+
+    article: Article
+    toponyms: list[Toponym]
+    relations: list[ReportedRelation] = field(default_factory=list)
+    facilities: list[ReportedFacility] = field(default_factory=list)
+
+
+_FACILITY_RELATION = {
+    "mro_center": "maintenance", "factory": "industrial", "shipyard": "industrial",
+    "naval_base": "presence", "air_base": "presence", "military_base": "presence",
+    "training_center": "training", "space_or_tracking_station": "presence", "port": "presence",
+    "airstrip": "presence", "office": "other",
+}
+
+
+class Extractor:
+    """Reads articles into toponyms, relations and facilities."""
+
+    def __init__(self, geoparser: Geoparser | None = None, dictionaries: Dictionaries | None = None) -> None:
+        self.geoparser = geoparser or Geoparser()
+        self.d = dictionaries or load_dictionaries()
+
+    # --------------------------------------------------------------- article level
+    def read(self, article: Article) -> ArticleReading:
+        text = article.text
+        cands = self.geoparser.resolve(self.geoparser.recognize(text))
+        toponyms = [self._toponym(c) for c in cands]
+        reading = ArticleReading(article, toponyms)
+        sentences = split_sentences(text)
+        scenario = self._scenario_flags(sentences)
+        last_recipients: dict[int, list[str]] = {}
+        pending: list[tuple[Sentence, bool, list[_Actor]]] = []
+        for sent, in_scenario in zip(sentences, scenario):
+            actors = self._actors(text, sent, cands)
+            rels, facs, recips = self._code_sentence(article, sent, actors, cands, in_scenario,
+                                                     carry=last_recipients.get(sent.paragraph))
+            if recips:
+                last_recipients[sent.paragraph] = recips
+            if rels is None:
+                pending.append((sent, in_scenario, actors))
+                continue
+            reading.relations.extend(rels)
+            reading.facilities.extend(facs)
+        # Second pass: sentences that name a recipient but leave the supplier to the article.
+        suppliers_of: dict[str, Counter[str]] = defaultdict(Counter)
+        for r in reading.relations:
+            if r.kind != "sanctions":
+                suppliers_of[r.recipient][r.supplier] += 1
+        for sent, in_scenario, actors in pending:
+            rels, facs, _ = self._code_sentence(article, sent, actors, cands, in_scenario,
+                                                carry=None, suppliers_of=suppliers_of)
+            reading.relations.extend(rels or [])
+            reading.facilities.extend(facs or [])
+        self._settle_generics(reading)
+        self._settle_statuses(reading)
+        return reading
+
+    def _toponym(self, c: Candidate) -> Toponym:
+        e = c.choice
+        kind = e.kind
+        if kind == "city" and (c.admin_cue or (c.compound and c.admin_cue)):
+            kind = "admin"
+        precision = {"water": "region"}.get(kind, kind)
+        return Toponym(c.start, c.end, c.surface, e.name, e.lat, e.lon, e.country, kind,
+                       precision, e.id, round(c.score, 3), c.demonym)
+
+    def _scenario_flags(self, sentences: list[Sentence]) -> list[bool]:
+        flags = []
+        active = False
+        for s in sentences:
+            heading = bool(_HEADING.match(s.text)) and len(s.text.split()) <= 8 and not s.text.rstrip().endswith(".")
+            if heading:
+                active = bool(self.d.scenario_heading.search(s.text)) or (
+                    active and bool(re.search(r"\b(?:case|caso)\b.*\d+\s*%", s.text, re.I)))
+            flags.append(active)
+        return flags
+
+    # --------------------------------------------------------------- sentence level
+    def _actors(self, text: str, sent: Sentence, cands: list[Candidate]) -> list[_Actor]:
+        out: list[_Actor] = []
+        for c in cands:
+            if c.start < sent.start or c.end > sent.end or c.choice is None or not c.choice.country:
+                continue
+            e = c.choice
+            source = "demonym" if c.demonym else "country" if e.kind == "country" else \
+                "capital" if e.capital else "place"
+            out.append(_Actor(e.country, c.start, c.end, c.surface, source))
+        if self.d.actor_re is not None:
+            for m in self.d.actor_re.finditer(text, sent.start, sent.end):
+                actor = self.d.actors[m.group()]
+                out = [a for a in out if not (a.start >= m.start() and a.end <= m.end())]
+                out.append(_Actor(actor.country, m.start(), m.end(), m.group(), "org", actor))
+        for m in re.finditer(r"\b(?:the\s+)?(\w+)(?:[-\s])(?:made|built|designed|supplied|manufactured)\b", sent.text):
+            pass  # handled through supplier_nouns on demonyms
+        out.sort(key=lambda a: (a.start, a.end))
+        return out
+
+    def _equipment(self, text: str, sent: Sentence) -> list[tuple[int, int, str, str]]:
+        found: dict[tuple[int, int], tuple[int, int, str, str]] = {}
+        for eq in self.d.equipment:
+            for m in eq.pattern.finditer(text, sent.start, sent.end):
+                key = (m.start(), m.end())
+                if not any(s <= m.start() and m.end() <= e and (s, e) != key for s, e in found):
+                    found[key] = (m.start(), m.end(), m.group(), eq.origin)
+        spans = sorted(found.values())
+        # drop spans inside longer ones
+        return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o[:2] != s[:2] for o in spans)]
+
+    def _triggers(self, text: str, sent: Sentence) -> list[tuple[int, int, str]]:
+        hits: list[tuple[int, int, str]] = []
+        for kind, rx in self.d.kinds.items():
+            for m in rx.finditer(text, sent.start, sent.end):
+                hits.append((m.start(), m.end(), kind))
+        return sorted(hits)
+
+    def _facility_hits(self, text: str, sent: Sentence) -> list[tuple[int, int, str]]:
+        hits = []
+        for kind, rx in self.d.facilities.items():
+            for m in rx.finditer(text, sent.start, sent.end):
+                hits.append((m.start(), m.end(), kind))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        out: list[tuple[int, int, str]] = []
+        for h in hits:
+            if not any(o[0] <= h[0] < o[1] or h[0] <= o[0] < h[1] for o in out):
+                out.append(h)
+        return out
+
+    def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
+               buyer_verb: re.Match[str] | None) -> tuple[Counter[str], Counter[str]]:
+        sup: Counter[str] = Counter()
+        rec: Counter[str] = Counter()
+        subject_done = False
+        for a in actors:
+            after = text[a.end:min(sent.end, a.end + 45)]
+            before = text[max(sent.start, a.start - 40):a.start]
+            if a.source == "org" and a.org is not None:
+                if a.org.supplier_side:
+                    sup[a.country] += 3.0
+                else:
+                    rec[a.country] += 1.0
+            elif a.source in ("demonym", "country", "capital"):
+                m = re.match(r"(?:['’]s)?[\s-]*(?:(?:state|government)[- ]owned\s+|[\w-]+\s+){0,2}", after)
+                window = after[: (m.end() if m else 0) + 25]
+                if self.d.supplier_nouns.match(after.lstrip("'’s ")) or re.match(
+                        r"(?:['’]s)?[\s-]*(?:[\w-]+\s+){0,3}?(?:" + self.d.supplier_nouns.pattern + r")\b", window, re.I):
+                    sup[a.country] += 3.0
+                elif re.match(r"(?:['’]s)?\s*(?:[\w-]+\s+){0,1}(?:" + self.d.recipient_nouns.pattern + r")\b", after, re.I):
+                    rec[a.country] += 1.5
+            if _SUPPLIER_PREPS.search(before):
+                sup[a.country] += 2.0
+            elif _RECIPIENT_PREPS.search(before):
+                rec[a.country] += 2.0 if a.source != "org" else 0.5
+            if not subject_done and a.start < first_trigger and a.source != "equipment":
+                subject_done = True
+                if buyer_verb is not None and buyer_verb.start() > a.end and buyer_verb.start() - a.end < 60:
+                    rec[a.country] += 3.0
+                else:
+                    sup[a.country] += 1.5
+        for _s, _e, _text, origin in equipment:
+            if buyer_verb is not None or True:
+                sup[origin] += 2.5
+        return sup, rec
+
+    def _status(self, text: str, start: int, end: int) -> tuple[str, int | None]:
+        """The strongest status cue in text[start:end] and its offset."""
+        best, where = "unknown", None
+        for status, rx in self.d.status.items():
+            for m in rx.finditer(text, start, end):
+                if _DISCOUNT.search(text[max(start, m.start() - 40):m.start()]):
+                    continue
+                if STATUS_ORDER.index(status) > STATUS_ORDER.index(best):
+                    best, where = status, m.start()
+        return best, where
+
+    def _clause(self, text: str, sent: Sentence, pos: int) -> tuple[int, int]:
+        start, end = sent.start, sent.end
+        for m in _CLAUSE_BREAK.finditer(text, sent.start, sent.end):
+            if m.end() <= pos:
+                start = m.end()
+            elif m.start() >= pos:
+                end = m.start()
+                break
+        return start, end
+
+    def _year(self, text: str, sent: Sentence, anchor: int, article: Article) -> int | None:
+        seg = text[sent.start:sent.end]
+        rng = _RANGE.search(seg)
+        if rng:
+            return int(rng.group(2))
+        years = [(abs(sent.start + m.start() - anchor), int(m.group(1))) for m in _YEAR.finditer(seg)]
+        if years:
+            return min(years)[1]
+        return article.year
+
+    def _speculative(self, text: str, sent: Sentence, trig_start: int, in_scenario: bool) -> bool:
+        if in_scenario:
+            return True
+        cstart, _ = self._clause(text, sent, trig_start)
+        lead = text[sent.start:min(sent.end, sent.start + 3)]
+        if re.match(r"(?:If|Si|Se)\b", lead):
+            return True
+        window = text[max(cstart, trig_start - 60):trig_start + 1]
+        return bool(self.d.speculative.search(window))
+
+    def _code_sentence(self, article: Article, sent: Sentence, actors: list[_Actor],
+                       cands: list[Candidate], in_scenario: bool, *, carry: list[str] | None,
+                       suppliers_of: dict[str, Counter[str]] | None = None):
+        text = article.text
+        triggers = self._triggers(text, sent)
+        generics = list(self.d.generic.finditer(text, sent.start, sent.end))
+        facility_hits = self._facility_hits(text, sent)
+        if not triggers and not generics and not facility_hits:
+            return [], [], []
+        if self.d.denial.search(text, sent.start, sent.end):
+            return [], [], []
+        equipment = self._equipment(text, sent)
+        # Facility phrases decide the kind of triggers they contain ("plant for repair").
+        specific: list[tuple[int, int, str]] = []
+        for s, e, kind in triggers:
+            fac = next((f for f in facility_hits if f[0] <= s < f[1] or s <= f[0] < e), None)
+            specific.append((s, e, _FACILITY_RELATION[fac[2]] if fac else kind))
+        for f in facility_hits:
+            if not any(f[0] <= s < f[1] for s, _e, _k in specific):
+                specific.append((f[0], f[1], _FACILITY_RELATION[f[2]]))
+        # Equipment with a transfer verb nearby is an arms transfer trigger in itself.
+        specific.sort()
+        first_trigger = min([s for s, _e, _k in specific] + [g.start() for g in generics] + [sent.end])
+        buyer = self.d.buyer_verbs.search(text, sent.start, sent.end)
+        sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer)
+        countries = sorted({a.country for a in actors} | set(sup))
+        kinds_present = {k for _s, _e, k in specific}
+
+        # ---- sanctions: the imposer modifies "sanctions"; the target is anyone else.
+        results: list[ReportedRelation] = []
+        if "sanctions" in kinds_present:
+            results.extend(self._sanctions(article, sent, actors, specific, in_scenario))
+            specific = [t for t in specific if t[2] != "sanctions"]
+            kinds_present.discard("sanctions")
+            if not specific and not generics:
+                return results, [], []
+
+        for c in countries:
+            sup[c] += self.d.exporter_share.get(c, 0.0) / 25.0
+        supplier = None
+        ranked = sorted(countries, key=lambda c: (sup[c] - rec[c], c), reverse=True)
+        if ranked and sup[ranked[0]] - rec[ranked[0]] > 0.3:
+            supplier = ranked[0]
+        others = [c for c in countries if c != supplier]
+        preferred = [c for c in others if rec[c] > 0]
+        if _LIST_CUE.search(text, sent.start, sent.end):
+            listed = [a.country for a in actors if a.country in others and _in_list(text, sent, a)]
+            if listed:
+                preferred = sorted(set(listed) | {c for c in preferred if rec[c] >= 1.5})
+        recipients = preferred or [c for c in others if sup[c] <= 0.5 or len(others) == 1]
+        if supplier is None and recipients and suppliers_of is not None:
+            guesses = Counter()
+            for r in recipients:
+                guesses.update(suppliers_of.get(r, Counter()))
+            if len(guesses) == 1:
+                supplier = next(iter(guesses))
+                recipients = [r for r in recipients if r != supplier]
+        if supplier is None and suppliers_of is None and recipients:
+            return None, None, recipients
+        if supplier is not None and not recipients and carry:
+            recipients = [c for c in carry if c != supplier]
+        if supplier is None or not recipients:
+            return results, [], recipients
+        if not specific and not generics:
+            return results, [], recipients
+
+        organizations = sorted({a.org.name for a in actors if a.org is not None and a.country in (supplier, *recipients)})
+        equipment_names = _dedupe([t for _s, _e, t, origin in equipment])
+        pos_of = {c: [a.start for a in actors if a.country == c] for c in recipients}
+        out: list[ReportedRelation] = list(results)
+        trig_list = specific or [(g.start(), g.end(), "agreement") for g in generics]
+        generic = not specific
+        for r in recipients:
+            if len(recipients) > 1 and len({k for _s, _e, k in trig_list}) > 1:
+                def dist(t):
+                    return min(abs(t[0] - p) for p in pos_of.get(r, [t[0]])) if pos_of.get(r) else 0
+                nearest = min(trig_list, key=lambda t: (dist(t), t[0]))
+                chosen = [nearest]
+            else:
+                chosen = trig_list
+            for kind in _dedupe([k for _s, _e, k in chosen]):
+                ts = [t for t in chosen if t[2] == kind]
+                anchor = ts[0][0]
+                cstart, cend = self._clause(text, sent, anchor)
+                status, where = self._status(text, cstart, cend)
+                if status == "unknown":
+                    status, where = self._status(text, sent.start, sent.end)
+                year = self._year(text, sent, where if where is not None else anchor, article)
+                spec = all(self._speculative(text, sent, t[0], in_scenario) for t in ts)
+                out.append(ReportedRelation(
+                    article.id, supplier, r, kind, status, year, spec,
+                    equipment_names if kind in ("arms_transfer", "maintenance", "industrial", "training") else [],
+                    organizations, Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec),
+                    generic=generic))
+        facilities = []
+        for fs, fe, fkind in facility_hits:
+            host_candidates = [r for r in recipients]
+            host = host_candidates[0] if len(host_candidates) == 1 else self._host_near(actors, fs, host_candidates)
+            place = self._facility_place(cands, sent, host, fe)
+            cstart, cend = self._clause(text, sent, fs)
+            status, where = self._status(text, cstart, cend)
+            if status == "unknown":
+                status, where = self._status(text, sent.start, sent.end)
+            year = self._year(text, sent, where if where is not None else fs, article)
+            spec = self._speculative(text, sent, fs, in_scenario)
+            operators = sorted({a.org.name for a in actors if a.org is not None and a.country in (supplier, host)})
+            facilities.append(ReportedFacility(
+                article.id, fkind, _FACILITY_RELATION[fkind], _facility_name(text, sent, fs, fe),
+                supplier, host, place, operators, equipment_names, status, year, spec,
+                Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec)))
+        return out, facilities, recipients
+
+    def _sanctions(self, article: Article, sent: Sentence, actors: list[_Actor],
+                   specific, in_scenario: bool) -> list[ReportedRelation]:
+        text = article.text
+        out = []
+        imposers = []
+        for s, e, kind in specific:
+            if kind != "sanctions":
+                continue
+            for a in actors:
+                gap = text[a.end:s]
+                if 0 <= s - a.end <= _SANCTION_IMPOSER_GAP and re.fullmatch(r"[\s\w'’-]*", gap) \
+                        and a.source in ("country", "demonym", "capital") and len(gap.split()) <= 2:
+                    imposers.append(a.country)
+            m = re.search(r"\b(?:sanctioned by|sanctions (?:imposed )?by)\s+(?:the\s+)?", text[s:sent.end])
+            if m:
+                for a in actors:
+                    if a.start >= s + m.end() and a.start - (s + m.end()) < 3:
+                        imposers.append(a.country)
+        if not imposers:
+            return []
+        imposer = Counter(imposers).most_common(1)[0][0]
+        targets = _dedupe([a.country for a in actors if a.country != imposer])
+        if not targets:
+            return []
+        ts = [t for t in specific if t[2] == "sanctions"]
+        spec = all(self._speculative(text, sent, t[0], in_scenario) for t in ts)
+        status, where = self._status(text, sent.start, sent.end)
+        year = self._year(text, sent, where if where is not None else ts[0][0], article)
+        orgs = sorted({a.org.name for a in actors if a.org is not None})
+        for t in targets:
+            out.append(ReportedRelation(article.id, imposer, t, "sanctions", status, year, spec, [], orgs,
+                                        Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec)))
+        return out
+
+    def _host_near(self, actors: list[_Actor], pos: int, hosts: list[str]) -> str:
+        best = min((abs(a.start - pos), a.country) for a in actors if a.country in hosts) if any(
+            a.country in hosts for a in actors) else (0, hosts[0])
+        return best[1]
+
+    def _facility_place(self, cands: list[Candidate], sent: Sentence, host: str, after: int) -> Toponym | None:
+        inside = [c for c in cands if sent.start <= c.start and c.end <= sent.end and c.choice is not None
+                  and c.choice.country == host and not c.demonym]
+        local = [c for c in inside if c.choice.kind in ("city", "admin")]
+        if local:
+            following = [c for c in local if c.start >= after]
+            pick = following[0] if following else local[-1]
+            return self._toponym(pick)
+        country = [c for c in inside if c.choice.kind == "country"]
+        return self._toponym(country[0]) if country else None
+
+    # --------------------------------------------------------------- article settling
+    def _settle_generics(self, reading: ArticleReading) -> None:
+        """A generic 'contract' or 'deal' joins the pair's specific relation in the article."""
+        specific_kinds: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for r in reading.relations:
+            if not r.generic:
+                specific_kinds[(r.supplier, r.recipient)].append(r.kind)
+        for r in reading.relations:
+            if r.generic:
+                kinds = [k for k in specific_kinds.get((r.supplier, r.recipient), []) if k != "sanctions"]
+                if kinds:
+                    r.kind = Counter(kinds).most_common(1)[0][0]
+
+    def _settle_statuses(self, reading: ArticleReading) -> None:
+        """Parts of one deal share its status when the article gives them none of their own."""
+        best: dict[tuple[str, str, bool], str] = {}
+        for r in reading.relations:
+            key = (r.supplier, r.recipient, r.speculative)
+            if r.kind in ("sanctions",) or r.status == "unknown":
+                continue
+            if r.generic or r.kind in ("industrial", "agreement", "maintenance", "training"):
+                cur = best.get(key, "unknown")
+                if STATUS_ORDER.index(r.status) > STATUS_ORDER.index(cur):
+                    best[key] = r.status
+        deal_status = {}
+        for r in reading.relations:
+            if r.generic and r.status != "unknown":
+                deal_status[(r.supplier, r.recipient, r.speculative)] = max(
+                    deal_status.get((r.supplier, r.recipient, r.speculative), "unknown"), r.status,
+                    key=STATUS_ORDER.index)
+        for r in reading.relations:
+            key = (r.supplier, r.recipient, r.speculative)
+            if r.status == "unknown" and key in best and r.kind in ("industrial", "training", "agreement", "maintenance"):
+                r.status = best[key]
+                r.evidence = replace(r.evidence, status=r.status)
+            elif key in deal_status and STATUS_ORDER.index(deal_status[key]) > STATUS_ORDER.index(r.status) \
+                    and r.kind in ("industrial", "training", "agreement") and r.status in ("unknown", "announced", "negotiating", "offered"):
+                r.status = deal_status[key]
+                r.evidence = replace(r.evidence, status=r.status)
+        for f in reading.facilities:
+            key = (f.supplier, f.host, f.speculative)
+            for source in (deal_status, best):
+                if key in source and STATUS_ORDER.index(source[key]) > STATUS_ORDER.index(f.status) \
+                        and f.status in ("unknown", "announced", "negotiating", "offered"):
+                    f.status = source[key]
+                    f.evidence = replace(f.evidence, status=f.status)
+
+
+def _in_list(text: str, sent: Sentence, a: _Actor) -> bool:
+    m = None
+    for m in _LIST_CUE.finditer(text, sent.start, a.start):
+        pass
+    if m is None:
+        return False
+    between = text[m.end():a.start]
+    return bool(re.fullmatch(r"[\s\w,.'’()-]*", between)) and len(between) < 120
+
+
+def _dedupe(items):
+    seen = []
+    for x in items:
+        if x not in seen:
+            seen.append(x)
+    return seen
+
+
+_NAME_MODIFIERS = re.compile(r"((?:[\w-]+\s+){0,3})$")
+_STOP_MODIFIERS = {"the", "a", "an", "its", "their", "this", "that", "of", "in", "for", "regional", "new",
+                   "to", "and", "with", "establish", "build", "open", "unveil", "launch", "is", "was"}
+
+
+def _facility_name(text: str, sent: Sentence, start: int, end: int) -> str:
+    before = text[max(sent.start, start - 60):start]
+    words = before.split()
+    mods: list[str] = []
+    for w in reversed(words[-3:]):
+        if w.lower() in _STOP_MODIFIERS or not re.fullmatch(r"[\w-]+", w) or (w[:1].isupper() and not re.search(r"\d|-", w)):
+            break
+        mods.insert(0, w)
+    name = " ".join(mods + [text[start:end]])
+    return name[:1].upper() + name[1:]
+
+
+def read_article(article: Article, extractor: Extractor | None = None) -> ArticleReading:
+    """Read one article with the default extractor."""
+    return (extractor or Extractor()).read(article)

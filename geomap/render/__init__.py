@@ -1,0 +1,5 @@
+"""Renderers: the interactive Folium map."""
+
+from .interactive import build_map, render_html
+
+__all__ = ["build_map", "render_html"]

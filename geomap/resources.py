@@ -1,0 +1,60 @@
+"""Load the data files shipped in ``geomap/data`` (and users' own extensions of them)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .exc import GazetteerError
+
+__all__ = ["data_path", "read_tsv", "read_json", "data_fingerprint"]
+
+
+def data_path(name: str) -> Path:
+    """Path of a file in the package's data folder."""
+    return Path(str(resources.files("geomap") / "data" / name))
+
+
+def read_tsv(name: str | Path, columns: int | None = None) -> list[list[str]]:
+    """Rows of a tab-separated data file, skipping blank lines and ``#`` comments.
+
+    A name without a folder is looked up in the package's data folder.
+    """
+    path = Path(name) if isinstance(name, Path) or "/" in str(name) else data_path(name)
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = []
+            for lineno, row in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
+                if not row or not "".join(row).strip() or row[0].startswith("#"):
+                    continue
+                if columns is not None and len(row) < columns:
+                    row = row + [""] * (columns - len(row))
+                rows.append([c.strip() for c in row])
+            return rows
+    except OSError as err:
+        raise GazetteerError(f"{path}: cannot read data file ({err.strerror or err})") from err
+
+
+@lru_cache(maxsize=None)
+def read_json(name: str):
+    """Parsed JSON data file from the package's data folder."""
+    path = data_path(name)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise GazetteerError(f"{path}: cannot read data file ({err})") from err
+
+
+def data_fingerprint(names: list[str]) -> str:
+    """A short hash of the named data files' contents, to version compiled caches."""
+    h = hashlib.sha256()
+    for name in sorted(names):
+        path = data_path(name)
+        h.update(name.encode())
+        if path.exists():
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]

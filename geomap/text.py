@@ -1,0 +1,103 @@
+"""Tokens, sentences and paragraphs with character offsets into the article text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Token", "Sentence", "tokenize", "split_sentences", "is_title_case_line"]
+
+_TOKEN_RE = re.compile(
+    r"(?:[A-Z]\.){2,}"  # U.S., U.K., D.C.
+    r"|[^\W_]+(?:[-'’][^\W_]+)*",
+)
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "capt", "sgt", "maj", "adm", "sen", "rep",
+    "gov", "st", "ft", "mt", "no", "vs", "inc", "corp", "co", "ltd", "jr", "sr", "jan", "feb",
+    "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e", "etc", "approx", "ala",
+    "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la",
+    "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn",
+    "va", "vt", "wash", "wis", "wyo", "sra", "sr", "dra", "avda", "av",
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word with its offsets; ``initial`` marks the first word of a sentence or line."""
+
+    text: str
+    start: int
+    end: int
+    initial: bool
+
+    @property
+    def capitalized(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or a heading line) with its offsets and the paragraph it belongs to."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Words of ``text[start:end]`` with absolute offsets."""
+    tokens: list[Token] = []
+    end = len(text) if end is None else end
+    prev_end = start
+    for m in _TOKEN_RE.finditer(text, start, end):
+        gap = text[prev_end:m.start()]
+        initial = not tokens or bool(re.search(r"[.!?:\n]\W*$|^\W*$", gap) and (
+            "\n" in gap or re.search(r"[.!?:]", gap) and not _ends_with_abbreviation(tokens[-1], gap)))
+        if tokens and not initial and re.fullmatch(r"\s*[\"“‘'(\[—–-]?\s*", gap or ""):
+            initial = False
+        tokens.append(Token(m.group(), m.start(), m.end(), initial))
+        prev_end = m.end()
+    return tokens
+
+
+def _ends_with_abbreviation(token: Token, gap: str) -> bool:
+    return gap.startswith(".") and token.text.lower().rstrip(".") in _ABBREVIATIONS
+
+
+_SENT_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9¿¡ÁÉÍÓÚÑ])")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split into sentences: at line breaks, and after . ! ? unless after an abbreviation.
+
+    Each line is a paragraph: news text puts one paragraph on a line.
+    """
+    sentences: list[Sentence] = []
+    for paragraph, block in enumerate(re.finditer(r"[^\n]+", text)):
+        bstart, bend = block.start(), block.end()
+        cut = bstart
+        for m in _SENT_END.finditer(text, bstart, bend):
+            before = text[cut:m.start()].split()
+            last = before[-1].lower().rstrip(".") if before else ""
+            if text[m.start()] == "." and (last in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last)):
+                continue
+            _add(sentences, text, cut, m.end(), paragraph)
+            cut = m.end()
+        _add(sentences, text, cut, bend, paragraph)
+    return sentences
+
+
+def _add(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end], paragraph))
+
+
+def is_title_case_line(tokens: list[Token]) -> bool:
+    """Whether a line is written in headline Title Case (most longer words capitalised)."""
+    words = [t for t in tokens if len(t.text) >= 4 and t.text.isalpha()]
+    return len(words) >= 3 and sum(t.capitalized for t in words) / len(words) >= 0.7
