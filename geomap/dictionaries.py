@@ -90,8 +90,10 @@ def _merge_yaml(base: dict, extra: dict) -> dict:
             for k, v in value.items():
                 merged[k] = list(merged.get(k, [])) + list(v or [])
             out[key] = merged
-        elif isinstance(value, list):
-            out[key] = list(out.get(key, [])) + value
+        elif isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = list(out[key]) + value
+        else:
+            out[key] = value
     return out
 
 

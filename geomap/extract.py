@@ -31,6 +31,12 @@ _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initia
 _CLAUSE_BREAK = re.compile(r";|\s—\s|—|\bwhile\b|\bwhereas\b|\bbut\b|\bmientras\b|\bpero\b|\benquanto\b", re.I)
 _YEAR = re.compile(r"(?<![\d$.,])(19[5-9]\d|20[0-4]\d)(?![\d])")
 _RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|–)\s+(19[5-9]\d|20[0-4]\d)\b", re.I)
+# A sentence that refers back to a deal or facility the article has named ("the agreement").
+_ANAPHOR = re.compile(
+    r"\b(?:the|this|these|that|such|its|el|la|los|las|este|esta|estos|o|a|os|as|esse|essa)\s+(?:\w+\s+){0,2}"
+    r"(?:agreements?|deals?|contracts?|accords?|partnership|alliance|collaboration|programs?|programmes?|"
+    r"initiative|project|cent(?:er|re)|plant|facility|factory|hub|acuerdos?|contratos?|convenio|acordo|"
+    r"programas?|proyecto|projeto|centro|planta|f[aá]brica)\b", re.I)
 _HEADING = re.compile(r"^[^.!?]{1,80}$")
 _SANCTION_IMPOSER_GAP = 30
 
@@ -239,7 +245,8 @@ class Extractor:
                 sup[a.country] += 2.0
             elif _RECIPIENT_PREPS.search(before):
                 rec[a.country] += 2.0 if a.source != "org" else 0.5
-            if not subject_done and a.start < first_trigger and a.source != "equipment":
+            if not subject_done and a.start < first_trigger and a.source != "equipment" and \
+                    _segment(text, sent, a.start) == _segment(text, sent, first_trigger):
                 subject_done = True
                 if buyer_verb is not None and buyer_verb.start() > a.end and buyer_verb.start() - a.end < 60:
                     rec[a.country] += 3.0
@@ -341,7 +348,7 @@ class Extractor:
             if listed:
                 preferred = sorted(set(listed) | {c for c in preferred if rec[c] >= 1.5})
         recipients = preferred or [c for c in others if sup[c] <= 0.5 or len(others) == 1]
-        if supplier is None and recipients and suppliers_of is not None:
+        if supplier is None and recipients and suppliers_of is not None and _ANAPHOR.search(text, sent.start, sent.end):
             guesses = Counter()
             for r in recipients:
                 guesses.update(suppliers_of.get(r, Counter()))
@@ -366,7 +373,10 @@ class Extractor:
         for r in recipients:
             if len(recipients) > 1 and len({k for _s, _e, k in trig_list}) > 1:
                 def dist(t):
-                    return min(abs(t[0] - p) for p in pos_of.get(r, [t[0]])) if pos_of.get(r) else 0
+                    if not pos_of.get(r):
+                        return (0, 0)
+                    same = any(_segment(text, sent, t[0]) == _segment(text, sent, p) for p in pos_of[r])
+                    return (0 if same else 1, min(abs(t[0] - p) for p in pos_of[r]))
                 nearest = min(trig_list, key=lambda t: (dist(t), t[0]))
                 chosen = [nearest]
             else:
@@ -380,9 +390,12 @@ class Extractor:
                     status, where = self._status(text, sent.start, sent.end)
                 year = self._year(text, sent, where if where is not None else anchor, article)
                 spec = all(self._speculative(text, sent, t[0], in_scenario) for t in ts)
+                in_clause = _dedupe([t for s0, _e, t, _o in equipment if cstart <= s0 < cend])
+                kinds_here = {k for _s, _e, k in trig_list}
+                gear = in_clause if (in_clause or len(kinds_here) > 1) else equipment_names
                 out.append(ReportedRelation(
                     article.id, supplier, r, kind, status, year, spec,
-                    equipment_names if kind in ("arms_transfer", "maintenance", "industrial", "training") else [],
+                    gear if kind in ("arms_transfer", "maintenance", "industrial", "training") else [],
                     organizations, Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec),
                     generic=generic))
         facilities = []
@@ -397,9 +410,11 @@ class Extractor:
             year = self._year(text, sent, where if where is not None else fs, article)
             spec = self._speculative(text, sent, fs, in_scenario)
             operators = sorted({a.org.name for a in actors if a.org is not None and a.country in (supplier, host)})
+            gear = _dedupe([t for s0, _e, t, _o in equipment if cstart <= s0 < cend]) or (
+                equipment_names if len({k for _s, _e, k in trig_list}) <= 1 else [])
             facilities.append(ReportedFacility(
                 article.id, fkind, _FACILITY_RELATION[fkind], _facility_name(text, sent, fs, fe),
-                supplier, host, place, operators, equipment_names, status, year, spec,
+                supplier, host, place, operators, gear, status, year, spec,
                 Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec)))
         return out, facilities, recipients
 
@@ -499,6 +514,11 @@ class Extractor:
                         and f.status in ("unknown", "announced", "negotiating", "offered"):
                     f.status = source[key]
                     f.evidence = replace(f.evidence, status=f.status)
+
+
+def _segment(text: str, sent: Sentence, pos: int) -> int:
+    """Index of the comma- or semicolon-delimited segment of the sentence holding ``pos``."""
+    return len(re.findall(r"[,;:]", text[sent.start:pos]))
 
 
 def _in_list(text: str, sent: Sentence, a: _Actor) -> bool:

@@ -80,6 +80,16 @@ def _common_words() -> frozenset[str]:
     return frozenset(top_n_list("en", 8000))
 
 
+@lru_cache(maxsize=1)
+def _very_common_words() -> frozenset[str]:
+    """The most frequent English words ("the", "we", "for"): never place names on their own."""
+    try:
+        from wordfreq import top_n_list
+    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
+        return frozenset()
+    return frozenset(top_n_list("en", 400))
+
+
 @dataclass
 class Candidate:
     """A recognised place name and the gazetteer entries it may refer to."""
@@ -173,7 +183,8 @@ class Geoparser:
         tok = tokens[i]
         if "-" in tok.text and not any(ch.isdigit() for ch in tok.text):
             parts = tok.text.split("-")
-            if all(len(p) >= 3 and p[:1].isupper() and p.isalpha() for p in parts):
+            common = _common_words()
+            if all(len(p) >= 3 and p[:1].isupper() and p.isalpha() and p.lower() not in common for p in parts):
                 for part in reversed(parts):
                     entries = gaz.lookup(part) if gaz.has_key(normalize_name(part)) else []
                     entries = [e for e in entries if e.kind in ("city", "admin")]
@@ -186,12 +197,24 @@ class Geoparser:
         first, last = tokens[i], tokens[j - 1]
         single = j - i == 1
         word = _strip_possessive(first.text).lower()
-        big = any(e.kind in ("country", "region", "water") or (e.kind == "admin" and e.level == 1)
-                  or e.population >= 1_000_000 for e in cand.entries)
+        top = cand.entries[0]
+        big = top.kind in ("country", "region", "water") or (top.kind == "admin" and top.level == 1) \
+            or top.population >= 1_000_000
         if cand.demonym:
             return True
-        if single and word in common and not big:
+        abbreviation = first.text.replace(".", "") in self.gazetteer.data.exact_case.get(cand.key, ())
+        if single and word in common and not abbreviation:
+            # A common word needs to be a country, region or sizeable city, and not merely
+            # capitalised because it starts a sentence or a headline.
+            if word in _very_common_words():
+                return False
             if first.initial or title_case or first.text.isupper():
+                own_name = normalize_name(top.name) == cand.key
+                named = top.kind in ("country", "region", "water") or (
+                    own_name and (top.capital or top.population >= 500_000))
+                if not named or first.text.isupper():
+                    return False
+            elif not (top.kind in ("country", "region", "water") or (top.kind == "city" and top.population >= 100_000)):
                 return False
         if single and len(word) <= 3 and first.text.isupper() and not big:
             return False  # short all-capital acronyms are rarely small towns
@@ -204,7 +227,7 @@ class Geoparser:
                 if prev_word in _TITLES:
                     return False
                 if prev.capitalized and not prev.initial and prev_word not in _PLACE_PREFIXES \
-                        and not _possessive(prev.text) and not big and not self._is_place_word(prev.text):
+                        and not _possessive(prev.text) and top.kind != "country":
                     return False
         # A capitalised word right after: "Paris Hilton", "Washington Post" (org words excepted).
         if j < len(tokens) and not _possessive(last.text):
@@ -272,7 +295,7 @@ class Geoparser:
             for o in others:
                 e = o.choice
                 if e.country:
-                    support[e.country] += 0.5 if e.kind == "country" or e.capital else 1.0
+                    support[e.country] += 0.5 if e.kind == "country" or e.capital or o.demonym else 1.0
                 if e.kind == "admin":
                     areas.add(e.id)
                 if e.kind in ("city", "admin") and not e.capital:
@@ -282,7 +305,7 @@ class Geoparser:
             for e in c.entries:
                 s = _prior(e)
                 if e.kind != "country" and e.country:
-                    s += 2.0 * min(support[e.country], 3.0)
+                    s += 1.5 * min(support[e.country], 2.0)
                 if e.kind in ("city", "admin"):
                     if any(a.id != e.id and gaz.qualifies(a, e) for a in admin_entries):
                         s += 6.0

@@ -29,9 +29,10 @@ __all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "cac
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 5
 DATA_FILES = ["countries.geojson", "admin_areas.tsv", "country_aliases.tsv", "regions.json"]
 MIN_CITY_POPULATION = 500
+ALTERNATES_MIN_POPULATION = 15000
 PRECISION_OF_KIND = {"country": "country", "admin": "admin", "city": "city", "site": "site",
                      "region": "region", "water": "region", "other": "city"}
 
@@ -101,7 +102,8 @@ class _Compiled:
 
 
 def _valid_alias(alias: str) -> bool:
-    return len(alias) >= 2 and not any(ch.isdigit() for ch in alias)
+    bare = alias.replace(".", "")
+    return (len(bare) >= 3 or (len(bare) == 2 and bare.isupper())) and not any(ch.isdigit() for ch in alias)
 
 
 class _Builder:
@@ -122,13 +124,15 @@ class _Builder:
             if not _valid_alias(name):
                 continue
             key = normalize_name(name)
-            if not key or key in seen:
+            if not key:
+                continue
+            if len(name.replace(".", "")) <= 3 and name.replace(".", "").isupper():
+                # Abbreviations such as "US" or "UK" match only as written, never "us".
+                self.exact.setdefault(key, set()).add(name.replace(".", ""))
+            if key in seen:
                 continue
             seen.add(key)
             self.index.setdefault(key, []).append(i)
-            if len(name.replace(".", "")) <= 3 and name.replace(".", "").isupper():
-                # Abbreviations such as "US" or "UK" match only as written, never "us".
-                self.exact.setdefault(key, set()).add(name)
 
 
 def _compile() -> _Compiled:
@@ -151,7 +155,10 @@ def _compile() -> _Compiled:
         is_capital = (cc, normalize_name(c["name"])) in capitals
         if is_capital and (cc not in capital_coords or c["population"] > capital_coords[cc][2]):
             capital_coords[cc] = (c["latitude"], c["longitude"], c["population"])
-        names = [c["name"]] + [a for a in c.get("alternatenames", []) if a.isascii() or _latin(a)]
+        # Alternate names of small places are mostly noise ("We", "Era", "Bush"): only larger
+        # places keep theirs, besides the accent-free spelling of the main name.
+        alternates = c.get("alternatenames", []) if c["population"] >= ALTERNATES_MIN_POPULATION else []
+        names = [c["name"], _ascii(c["name"])] + [a for a in alternates if a.isascii() or _latin(a)]
         b.add(Entry(f"geonames:{gid}", c["name"], c["latitude"], c["longitude"], cc, "city",
                     int(c["population"] or 0), c.get("admin1code") or "", is_capital), names)
 
@@ -197,6 +204,10 @@ def _compile() -> _Compiled:
         us_states=us_states,
         max_tokens=min(max_tokens, 8),
     )
+
+
+def _ascii(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _latin(text: str) -> bool:
@@ -268,7 +279,7 @@ class GeoNamesGazetteer:
         if not ids:
             return []
         exact = self.data.exact_case.get(key)
-        if exact is not None and (surface or name).replace(".", "") not in {e.replace(".", "") for e in exact}:
+        if exact is not None and (surface or name).replace(".", "") not in exact:
             ids = tuple(i for i in ids if not self._abbreviation_of(i, key))
             if not ids:
                 return []
