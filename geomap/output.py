@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
-from .exc import GeomapError, InputError
+from .exc import GeomapError
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
 from .model import Evidence
 from .records import Records, great_circle_arc
@@ -83,6 +82,7 @@ def write_atomically(path: Path, text: str) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -90,6 +90,12 @@ def write_atomically(path: Path, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_outputs(files: dict[str, str], out_dir: Path) -> list[Path]:

@@ -26,8 +26,10 @@ Examples:
 @click.version_option(package_name="geomap")
 @click.option("-v", "--verbose", count=True, help="More messages (repeat for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
-def cli(verbose: int, quiet: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Turn news articles about foreign defense suppliers into maps of their footprint."""
+    ctx.obj = {"quiet": quiet}
     level = logging.ERROR if quiet else logging.WARNING if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="geomap: %(message)s")
 
@@ -39,14 +41,15 @@ def cli(verbose: int, quiet: bool) -> None:
 @click.option("--title", default="Foreign defense supplier footprint", show_default=True, help="Map title.")
 @click.option("--tiles", default=None, help="Add a tile layer: an xyzservices name or a URL template (needs a tile server).")
 @click.option("--include-speculative", is_flag=True, help="Also draw forecasts, scenarios and possibilities.")
-def build(inputs: tuple[Path, ...], out_dir: Path, title: str, tiles: str | None, include_speculative: bool) -> None:
+@click.pass_obj
+def build(obj: dict, inputs: tuple[Path, ...], out_dir: Path, title: str, tiles: str | None, include_speculative: bool) -> None:
     """Read articles (files or folders; default seeds/) and build the footprint map."""
     from ..pipeline import build as run_build
 
     result = run_build(inputs or (Path("seeds"),), out_dir, title=title, tiles=tiles,
                        include_speculative=include_speculative)
     r = result.records
-    if not logging.getLogger().isEnabledFor(logging.ERROR + 1):
+    if not obj["quiet"]:
         click.echo(f"{len(r.articles)} articles: {len(r.places)} places, {len(r.facilities)} facilities, "
                    f"{len(r.relationships)} relationships -> {out_dir / 'footprint.html'}", err=True)
 

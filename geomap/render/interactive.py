@@ -220,16 +220,16 @@ def build_map(records: Records, *, title: str = "Foreign defense supplier footpr
     _renumber(m)
     m.geomap_title = title
     m.geomap_tiles = tiles
-    if records.facilities or records.relationships:
-        pts = [(f.lat, f.lon) for f in records.facilities if f.lat is not None]
-        for r in records.relationships:
-            for cc in (r.supplier, r.recipient):
-                c = gaz.country(cc)
-                if c is not None:
-                    pts.append((c.lat, c.lon))
-        if pts:
-            lats, lons = [p[0] for p in pts], [p[1] for p in pts]
-            m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    # Frame the footprint (facilities and recipient countries), not the suppliers' home countries.
+    pts = [(f.lat, f.lon) for f in records.facilities
+           if f.lat is not None and (include_speculative or not f.speculative)]
+    for r in records.relationships:
+        c = gaz.country(r.recipient)
+        if c is not None and (include_speculative or not r.speculative):
+            pts.append((c.lat, c.lon))
+    if pts:
+        lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+        m.fit_bounds([[min(lats) - 5, min(lons) - 5], [max(lats) + 5, max(lons) + 5]])
     return m
 
 
