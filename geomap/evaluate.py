@@ -24,7 +24,7 @@ MAX_ERROR_KM = 20039
 def _load(path: Path) -> list[dict]:
     out = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").split("\n")
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
     for n, line in enumerate(lines, 1):

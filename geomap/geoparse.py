@@ -80,14 +80,14 @@ def _common_words() -> frozenset[str]:
     return frozenset(top_n_list("en", 8000))
 
 
-@lru_cache(maxsize=1)
-def _very_common_words() -> frozenset[str]:
-    """The most frequent English words ("the", "we", "for"): never place names on their own."""
+@lru_cache(maxsize=4)
+def _very_common_words(n: int = 400) -> frozenset[str]:
+    """The ``n`` most frequent English words ("the", "we", "for" in the first 400)."""
     try:
         from wordfreq import top_n_list
     except ImportError:  # pragma: no cover - wordfreq is a declared dependency
         return frozenset()
-    return frozenset(top_n_list("en", 400))
+    return frozenset(top_n_list("en", n))
 
 
 @dataclass
@@ -214,7 +214,8 @@ class Geoparser:
                     own_name and (top.capital or top.population >= 500_000))
                 if not named or first.text.isupper():
                     return False
-            elif not (top.kind in ("country", "region", "water") or (top.kind == "city" and top.population >= 100_000)):
+            elif not (top.kind in ("country", "region", "water") or (top.kind == "city" and top.population >= 100_000)
+                      or (top.kind == "admin" and top.level == 1 and word not in _very_common_words(2000))):
                 return False
         if single and len(word) <= 3 and first.text.isupper() and not big:
             return False  # short all-capital acronyms are rarely small towns
@@ -313,7 +314,7 @@ class Geoparser:
                     s += 2.5 * min(near, 3)
                 if e.kind == "admin" and e.level == 1:
                     inside = sum(1 for p in points if p.country == e.country and gaz.admin1_name(p) == e.name)
-                    s += 3.0 * min(inside, 3)
+                    s += 4.0 * min(inside, 2)
                 if c.admin_cue and e.kind == "admin":
                     s += 2.0
                 c.scores[e.id] = s

@@ -70,7 +70,7 @@ def geoparse(files: tuple[Path, ...], jsonl: Path | None, out: Path | None, no_d
         from ..exc import InputError
 
         try:
-            lines = jsonl.read_text(encoding="utf-8").splitlines()
+            lines = jsonl.read_text(encoding="utf-8").split("\n")
         except OSError as err:
             raise InputError(f"{jsonl}: cannot read ({err.strerror or err})") from err
         for n, line in enumerate(lines, 1):

@@ -1,0 +1,80 @@
+"""The geoparser on the hard cases, with the real gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.geoparse import Geoparser
+
+
+@pytest.fixture(scope="module")
+def parser(gazetteer):
+    return Geoparser(gazetteer)
+
+
+def _find(parser, text, surface):
+    return [t for t in parser.parse(text) if t.text.rstrip("’'").removesuffix("'s") == surface]
+
+
+def test_lima_peru_by_default_and_lima_ohio_when_qualified(parser):
+    peru = _find(parser, "The delegation landed in Lima on Monday for talks with the government.", "Lima")
+    assert peru and peru[0].country == "PE"
+    ohio = _find(parser, "A plant in Lima, Ohio, builds the Abrams tank.", "Lima")
+    assert ohio and ohio[0].country == "US" and abs(ohio[0].lat - 40.74) < 0.3
+
+
+def test_lima_in_an_ohio_story_without_qualifier(parser):
+    text = "Ohio lawmakers visited the tank plant. Workers in Lima said the Ohio contract saved jobs."
+    lima = _find(parser, text, "Lima")
+    assert lima and lima[0].country == "US"
+
+
+def test_georgia_country_in_world_news_state_in_us_news(parser):
+    world = _find(parser, "Moscow is wary as US ally Georgia seeks to join NATO, officials in Tbilisi said.", "Georgia")
+    assert world and world[0].country == "GE"
+    us = _find(parser, "Gainesville police said the Atlanta suspect fled Georgia for Florida.", "Georgia")
+    assert us and us[0].country == "US"
+
+
+def test_paris_france_unless_texas_context(parser):
+    assert _find(parser, "Ministers met in Paris to discuss the Rafale order.", "Paris")[0].country == "FR"
+    texas = _find(parser, "Lamar County officials in Paris, Texas, approved the new hospital.", "Paris")
+    assert texas and texas[0].country == "US"
+
+
+def test_washington_as_government_is_the_city(parser):
+    tops = _find(parser, "Washington reacted coldly to the deal, while Brussels stayed silent.", "Washington")
+    assert tops and tops[0].kind == "city" and abs(tops[0].lat - 38.9) < 0.3
+
+
+def test_demonyms_resolve_to_their_country(parser):
+    tops = {t.text: t.country for t in parser.parse("Turkish drones and South Korean tanks were shown to Peruvian officers.")}
+    assert tops == {"Turkish": "TR", "South Korean": "KR", "Peruvian": "PE"}
+
+
+def test_person_named_like_a_place_is_not_a_place(parser):
+    tops = {t.text for t in parser.parse("Colonel Jorge Zapata Vargas met Peruvian President Alan Garcia in Lima.")}
+    assert "Vargas" not in tops and "Garcia" not in tops and "Lima" in tops
+
+
+def test_hyphenated_district_and_regions(parser):
+    tops = {t.text: t for t in parser.parse(
+        "The plant is located in the district of Lurigancho-Chosica, Lima, far from the Andes and the Sahel.")}
+    assert tops["Lurigancho-Chosica"].kind == "admin" and tops["Lurigancho-Chosica"].country == "PE"
+    assert tops["Andes"].kind == "region" and tops["Sahel"].kind == "region"
+
+
+def test_sentence_initial_common_words_are_not_places(parser):
+    tops = {t.text for t in parser.parse("We met them. For years, Western suppliers ignored the region. The deal stalled.")}
+    assert tops == set()
+
+
+def test_geocoder_has_geopys_shape(gazetteer):
+    from geopy.location import Location
+
+    loc = gazetteer.geocode("Lima, Ohio")
+    assert isinstance(loc, Location) and loc.raw["country"] == "US"
+    assert gazetteer.geocode("Lima").raw["country"] == "PE"
+    assert len(gazetteer.geocode("Lima", exactly_one=False)) > 1
+    assert gazetteer.geocode("Nowhereville Qxz") is None
+    assert gazetteer.geocode("Georgia", country_codes="US").raw["kind"] == "admin"
