@@ -13,17 +13,10 @@ from pathlib import Path
 import yaml
 
 from .exc import ConfigurationError
+from .model import STATUS_ORDER
 from .resources import data_path, read_tsv
 
 __all__ = ["Actor", "EquipmentPattern", "Dictionaries", "load_dictionaries", "STATUS_ORDER"]
-
-# Within one report, a later status in this order describes the relationship better: trouble
-# overrides progress, and a reactivation overrides a cancellation.
-STATUS_ORDER = (
-    "unknown", "offered", "negotiating", "announced", "signed", "under_construction",
-    "operational", "completed", "stalled", "suspended", "cancelled", "reactivated",
-)
-
 
 @dataclass(frozen=True)
 class Actor:

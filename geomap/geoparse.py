@@ -126,7 +126,6 @@ class Geoparser:
     # ---------------------------------------------------------------- recognition
     def recognize(self, text: str) -> list[Candidate]:
         """Place-name candidates in ``text``, longest match first, left to right."""
-        gaz = self.gazetteer
         demonyms = load_demonyms()
         common = _common_words()
         out: list[Candidate] = []

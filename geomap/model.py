@@ -14,6 +14,7 @@ __all__ = [
     "PRECISIONS",
     "RELATIONSHIP_KINDS",
     "STATUSES",
+    "STATUS_ORDER",
     "FACILITY_KINDS",
 ]
 
@@ -23,10 +24,13 @@ RELATIONSHIP_KINDS = (
     "maintenance", "industrial", "arms_transfer", "agreement",
     "training", "presence", "sanctions", "other",
 )
-STATUSES = (
-    "offered", "negotiating", "announced", "signed", "under_construction", "operational",
-    "completed", "stalled", "suspended", "cancelled", "reactivated", "unknown",
+# Within one report, a later status in this order describes the relationship better: trouble
+# overrides progress, and a reactivation overrides a cancellation.
+STATUS_ORDER = (
+    "unknown", "offered", "negotiating", "announced", "signed", "under_construction",
+    "operational", "completed", "stalled", "suspended", "cancelled", "reactivated",
 )
+STATUSES = STATUS_ORDER[1:] + ("unknown",)
 FACILITY_KINDS = (
     "mro_center", "factory", "shipyard", "naval_base", "air_base", "military_base",
     "training_center", "space_or_tracking_station", "port", "airstrip", "office", "other",

@@ -12,7 +12,6 @@ import logging
 import math
 import os
 import pickle
-import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
