@@ -60,8 +60,8 @@ class Dictionaries:
     scenario_heading: re.Pattern[str]
     facilities: dict[str, re.Pattern[str]]
     buyer_verbs: re.Pattern[str]
-    supplier_nouns: re.Pattern[str]
-    recipient_nouns: re.Pattern[str]
+    supplier_after: re.Pattern[str]  # what follows a country or demonym that makes it the supplier
+    recipient_after: re.Pattern[str]  # ... the host or recipient
     sources: list[str] = field(default_factory=list)
 
 
@@ -142,8 +142,11 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
             scenario_heading=re.compile("|".join(trig["scenario_heading"]), re.I),
             facilities={k: _words(v) for k, v in trig["facilities"].items()},
             buyer_verbs=_words(trig["buyer_verbs"]),
-            supplier_nouns=re.compile("|".join(trig["supplier_nouns"]), re.I),
-            recipient_nouns=re.compile("|".join(trig["recipient_nouns"]), re.I),
+            supplier_after=re.compile(
+                r"(?:['’]s)?[\s-]*?(?:(?:state|government)[- ]owned\s+|[\w-]+\s+){0,3}?(?:"
+                + "|".join(trig["supplier_nouns"]) + r")\b", re.I),
+            recipient_after=re.compile(
+                r"(?:['’]s)?\s*(?:[\w-]+\s+)?(?:" + "|".join(trig["recipient_nouns"]) + r")\b", re.I),
         )
     except (KeyError, re.error) as err:
         raise ConfigurationError(f"triggers.yaml: missing or bad section ({err})") from err

@@ -119,7 +119,7 @@ class Extractor:
     def read(self, article: Article) -> ArticleReading:
         text = article.text
         cands = self.geoparser.resolve(self.geoparser.recognize(text))
-        toponyms = [self._toponym(c) for c in cands]
+        toponyms = [c.to_toponym() for c in cands]
         reading = ArticleReading(article, toponyms)
         sentences = split_sentences(text)
         scenario = self._scenario_flags(sentences)
@@ -150,15 +150,6 @@ class Extractor:
         self._settle_statuses(reading)
         return reading
 
-    def _toponym(self, c: Candidate) -> Toponym:
-        e = c.choice
-        kind = e.kind
-        if kind == "city" and (c.admin_cue or (c.compound and c.admin_cue)):
-            kind = "admin"
-        precision = {"water": "region"}.get(kind, kind)
-        return Toponym(c.start, c.end, c.surface, e.name, e.lat, e.lon, e.country, kind,
-                       precision, e.id, round(c.score, 3), c.demonym)
-
     def _scenario_flags(self, sentences: list[Sentence]) -> list[bool]:
         flags = []
         active = False
@@ -185,20 +176,13 @@ class Extractor:
                 actor = self.d.actors[m.group()]
                 out = [a for a in out if not (a.start >= m.start() and a.end <= m.end())]
                 out.append(_Actor(actor.country, m.start(), m.end(), m.group(), "org", actor))
-        for m in re.finditer(r"\b(?:the\s+)?(\w+)(?:[-\s])(?:made|built|designed|supplied|manufactured)\b", sent.text):
-            pass  # handled through supplier_nouns on demonyms
         out.sort(key=lambda a: (a.start, a.end))
         return out
 
     def _equipment(self, text: str, sent: Sentence) -> list[tuple[int, int, str, str]]:
-        found: dict[tuple[int, int], tuple[int, int, str, str]] = {}
-        for eq in self.d.equipment:
-            for m in eq.pattern.finditer(text, sent.start, sent.end):
-                key = (m.start(), m.end())
-                if not any(s <= m.start() and m.end() <= e and (s, e) != key for s, e in found):
-                    found[key] = (m.start(), m.end(), m.group(), eq.origin)
-        spans = sorted(found.values())
-        # drop spans inside longer ones
+        """Equipment designations (start, end, text, origin), without spans inside longer ones."""
+        spans = sorted({(m.start(), m.end(), m.group(), eq.origin)
+                        for eq in self.d.equipment for m in eq.pattern.finditer(text, sent.start, sent.end)})
         return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o[:2] != s[:2] for o in spans)]
 
     def _triggers(self, text: str, sent: Sentence) -> list[tuple[int, int, str]]:
@@ -234,12 +218,9 @@ class Extractor:
                 else:
                     rec[a.country] += 1.0
             elif a.source in ("demonym", "country", "capital"):
-                m = re.match(r"(?:['’]s)?[\s-]*(?:(?:state|government)[- ]owned\s+|[\w-]+\s+){0,2}", after)
-                window = after[: (m.end() if m else 0) + 25]
-                if self.d.supplier_nouns.match(after.lstrip("'’s ")) or re.match(
-                        r"(?:['’]s)?[\s-]*(?:[\w-]+\s+){0,3}?(?:" + self.d.supplier_nouns.pattern + r")\b", window, re.I):
+                if self.d.supplier_after.match(after):
                     sup[a.country] += 3.0
-                elif re.match(r"(?:['’]s)?\s*(?:[\w-]+\s+){0,1}(?:" + self.d.recipient_nouns.pattern + r")\b", after, re.I):
+                elif self.d.recipient_after.match(after):
                     rec[a.country] += 1.5
             if _SUPPLIER_PREPS.search(before):
                 sup[a.country] += 2.0
@@ -253,8 +234,7 @@ class Extractor:
                 else:
                     sup[a.country] += 1.5
         for _s, _e, _text, origin in equipment:
-            if buyer_verb is not None or True:
-                sup[origin] += 2.5
+            sup[origin] += 2.5  # equipment of known origin points at its supplier
         return sup, rec
 
     def _status(self, text: str, start: int, end: int) -> tuple[str, int | None]:
@@ -464,9 +444,9 @@ class Extractor:
         if local:
             following = [c for c in local if c.start >= after]
             pick = following[0] if following else local[-1]
-            return self._toponym(pick)
+            return pick.to_toponym()
         country = [c for c in inside if c.choice.kind == "country"]
-        return self._toponym(country[0]) if country else None
+        return country[0].to_toponym() if country else None
 
     # --------------------------------------------------------------- article settling
     def _settle_generics(self, reading: ArticleReading) -> None:
@@ -482,38 +462,53 @@ class Extractor:
                     r.kind = Counter(kinds).most_common(1)[0][0]
 
     def _settle_statuses(self, reading: ArticleReading) -> None:
-        """Parts of one deal share its status when the article gives them none of their own."""
-        best: dict[tuple[str, str, bool], str] = {}
+        """Parts of one deal share its status.
+
+        A part the article gives no status of its own takes the pair's furthest status in the
+        article. A part or facility reported only as offered, negotiated or announced takes the
+        status of the deal itself (the article's "contract" or "agreement" reports) when that
+        has gone further.
+        """
+        def key(r: ReportedRelation) -> tuple[str, str, bool]:
+            return (r.supplier, r.recipient, r.speculative)
+
+        pair = _furthest((key(r), r.status) for r in reading.relations if r.generic or r.kind in _DEAL_PARTS)
+        deal = _furthest((key(r), r.status) for r in reading.relations if r.generic)
         for r in reading.relations:
-            key = (r.supplier, r.recipient, r.speculative)
-            if r.kind in ("sanctions",) or r.status == "unknown":
+            if r.kind not in _DEAL_PARTS:
                 continue
-            if r.generic or r.kind in ("industrial", "agreement", "maintenance", "training"):
-                cur = best.get(key, "unknown")
-                if STATUS_ORDER.index(r.status) > STATUS_ORDER.index(cur):
-                    best[key] = r.status
-        deal_status = {}
-        for r in reading.relations:
-            if r.generic and r.status != "unknown":
-                deal_status[(r.supplier, r.recipient, r.speculative)] = max(
-                    deal_status.get((r.supplier, r.recipient, r.speculative), "unknown"), r.status,
-                    key=STATUS_ORDER.index)
-        for r in reading.relations:
-            key = (r.supplier, r.recipient, r.speculative)
-            if r.status == "unknown" and key in best and r.kind in ("industrial", "training", "agreement", "maintenance"):
-                r.status = best[key]
-                r.evidence = replace(r.evidence, status=r.status)
-            elif key in deal_status and STATUS_ORDER.index(deal_status[key]) > STATUS_ORDER.index(r.status) \
-                    and r.kind in ("industrial", "training", "agreement") and r.status in ("unknown", "announced", "negotiating", "offered"):
-                r.status = deal_status[key]
-                r.evidence = replace(r.evidence, status=r.status)
+            target = pair.get(key(r)) if r.status == "unknown" else None
+            if target is None and r.status in _EARLY and r.kind != "maintenance":
+                target = deal.get(key(r))
+            _advance(r, target)
         for f in reading.facilities:
-            key = (f.supplier, f.host, f.speculative)
-            for source in (deal_status, best):
-                if key in source and STATUS_ORDER.index(source[key]) > STATUS_ORDER.index(f.status) \
-                        and f.status in ("unknown", "announced", "negotiating", "offered"):
-                    f.status = source[key]
-                    f.evidence = replace(f.evidence, status=f.status)
+            if f.status in _EARLY:
+                k = (f.supplier, f.host, f.speculative)
+                _advance(f, _furthest([(k, deal.get(k, "unknown")), (k, pair.get(k, "unknown"))]).get(k))
+
+
+_DEAL_PARTS = ("industrial", "training", "agreement", "maintenance")
+_EARLY = ("unknown", "offered", "negotiating", "announced")
+
+
+def _later(a: str, b: str) -> bool:
+    return STATUS_ORDER.index(a) > STATUS_ORDER.index(b)
+
+
+def _furthest(items) -> dict:
+    """For (key, status) pairs, the furthest known status of each key."""
+    out: dict = {}
+    for k, status in items:
+        if status != "unknown" and _later(status, out.get(k, "unknown")):
+            out[k] = status
+    return out
+
+
+def _advance(report: "ReportedRelation | ReportedFacility", status: str | None) -> None:
+    """Move a report (and its evidence) on to ``status`` if that is further."""
+    if status is not None and _later(status, report.status):
+        report.status = status
+        report.evidence = replace(report.evidence, status=status)
 
 
 def _segment(text: str, sent: Sentence, pos: int) -> int:

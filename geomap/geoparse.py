@@ -10,13 +10,13 @@ per name per article.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .geocode.gazetteer import Entry, GeoNamesGazetteer, get_gazetteer, km, normalize_name
+from .geocode.gazetteer import (PRECISION_OF_KIND, Entry, GeoNamesGazetteer, get_gazetteer, importance, km,
+                                normalize_name)
 from .model import Toponym
 from .resources import read_tsv
 from .text import Token, is_title_case_line, tokenize
@@ -70,19 +70,10 @@ def load_demonyms() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    """Frequent English words: a place name spelt like one needs more than a capital letter."""
-    try:
-        from wordfreq import top_n_list
-    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
-        return frozenset()
-    return frozenset(top_n_list("en", 8000))
-
-
 @lru_cache(maxsize=4)
-def _very_common_words(n: int = 400) -> frozenset[str]:
-    """The ``n`` most frequent English words ("the", "we", "for" in the first 400)."""
+def _common_words(n: int = 8000) -> frozenset[str]:
+    """The ``n`` most frequent English words: a place name spelt like one needs more than a
+    capital letter, and the first 400 ("the", "we", "for") are never places on their own."""
     try:
         from wordfreq import top_n_list
     except ImportError:  # pragma: no cover - wordfreq is a declared dependency
@@ -106,6 +97,14 @@ class Candidate:
     choice: Entry | None = None
     score: float = 0.0
     scores: dict[str, float] = field(default_factory=dict)
+
+    def to_toponym(self) -> Toponym:
+        """The resolved mention; a town named after a "district of" cue stands for the district."""
+        e = self.choice
+        kind = "admin" if self.admin_cue and e.kind == "city" else e.kind
+        return Toponym(start=self.start, end=self.end, text=self.surface, name=e.name, lat=e.lat, lon=e.lon,
+                       country=e.country, kind=kind, precision=PRECISION_OF_KIND.get(kind, "city"),
+                       gazetteer_id=e.id, score=round(self.score, 3), demonym=self.demonym)
 
 
 class Geoparser:
@@ -135,7 +134,7 @@ class Geoparser:
             i = 0
             while i < len(tokens):
                 tok = tokens[i]
-                if not (tok.capitalized or tok.text[:1].isdigit() is False and tok.text.isupper()):
+                if not tok.capitalized:
                     i += 1
                     continue
                 found = self._longest_match(text, tokens, i, demonyms)
@@ -205,7 +204,7 @@ class Geoparser:
         if single and word in common and not abbreviation:
             # A common word needs to be a country, region or sizeable city, and not merely
             # capitalised because it starts a sentence or a headline.
-            if word in _very_common_words():
+            if word in _common_words(400):
                 return False
             if first.initial or title_case or first.text.isupper():
                 own_name = normalize_name(top.name) == cand.key
@@ -214,7 +213,7 @@ class Geoparser:
                 if not named or first.text.isupper():
                     return False
             elif not (top.kind in ("country", "region", "water") or (top.kind == "city" and top.population >= 100_000)
-                      or (top.kind == "admin" and top.level == 1 and word not in _very_common_words(2000))):
+                      or (top.kind == "admin" and top.level == 1 and word not in _common_words(2000))):
                 return False
         if single and len(word) <= 3 and first.text.isupper() and not big:
             return False  # short all-capital acronyms are rarely small towns
@@ -263,7 +262,7 @@ class Geoparser:
                 c.entries = narrowed or c.entries
         # First pass: context-free choice; then two passes with the others' choices as context.
         for c in cands:
-            c.choice = max(c.entries, key=_prior)
+            c.choice = max(c.entries, key=importance)
         for _ in range(2):
             self._pass(cands)
         # One sense per name per document: the best-supported reading wins for every mention.
@@ -303,7 +302,7 @@ class Geoparser:
             admin_entries = [o.choice for o in others if o.choice.kind == "admin"]
             c.scores = {}
             for e in c.entries:
-                s = _prior(e)
+                s = importance(e)
                 if e.kind != "country" and e.country:
                     s += 1.5 * min(support[e.country], 2.0)
                 if e.kind in ("city", "admin"):
@@ -325,36 +324,7 @@ class Geoparser:
     def parse(self, text: str) -> list[Toponym]:
         """Every place name in ``text``, resolved, in text order."""
         cands = self.resolve(self.recognize(text))
-        out = []
-        for c in cands:
-            if c.demonym and not self.demonyms:
-                continue
-            e = c.choice
-            kind = e.kind
-            if c.admin_cue and kind == "city":
-                kind = "admin"
-            if c.compound and kind == "city":
-                kind = "admin" if c.admin_cue else "city"
-            precision = {"water": "region"}.get(kind, kind if kind in ("country", "admin", "city", "region") else "city")
-            out.append(Toponym(
-                start=c.start, end=c.end, text=c.surface, name=e.name, lat=e.lat, lon=e.lon,
-                country=e.country, kind=kind, precision=precision, gazetteer_id=e.id,
-                score=round(c.score, 3), demonym=c.demonym,
-            ))
-        return out
-
-
-_KIND_PRIOR = {"country": 9.0, "region": 7.0, "water": 6.5, "admin": 3.0, "city": 0.0}
-
-
-def _prior(e: Entry) -> float:
-    """Context-free weight: population, kind, capital status."""
-    if e.kind == "admin":
-        return _KIND_PRIOR["admin"] + 0.5 * math.log10(e.population + 1) - 1.5 * (e.level - 1)
-    w = _KIND_PRIOR.get(e.kind, 0.0) + math.log10(e.population + 1)
-    if e.capital:
-        w += 3.0
-    return w
+        return [c.to_toponym() for c in cands if self.demonyms or not c.demonym]
 
 
 def _possessive(word: str) -> bool:

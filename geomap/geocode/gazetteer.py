@@ -24,7 +24,8 @@ from geopy.location import Location
 from ..exc import GazetteerError
 from ..resources import data_fingerprint, read_json, read_tsv
 
-__all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "cache_dir", "PRECISION_OF_KIND"]
+__all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "cache_dir", "importance", "km",
+           "PRECISION_OF_KIND"]
 
 log = logging.getLogger(__name__)
 
@@ -253,9 +254,9 @@ class GeoNamesGazetteer:
         if self._data is None:
             try:
                 self._data = _load_or_compile()
-            except GazetteerError:
-                raise
             except (OSError, ValueError, KeyError) as err:
+                if isinstance(err, GazetteerError):
+                    raise
                 raise GazetteerError(f"cannot build the gazetteer index: {err}") from err
         return self._data
 
@@ -356,21 +357,25 @@ class GeoNamesGazetteer:
         return locations[0] if exactly_one else locations
 
 
-_KIND_WEIGHT = {"country": 9.0, "region": 6.5, "water": 6.0, "admin": 5.6, "city": 0.0}
+_KIND_PRIOR = {"country": 9.0, "region": 7.0, "water": 6.5, "admin": 3.0, "city": 0.0}
 
 
 def importance(e: Entry) -> float:
-    """Context-free prior of an entry: population, then feature kind and capital status."""
-    w = _KIND_WEIGHT.get(e.kind, 0.0) + math.log10(e.population + 1)
+    """Context-free prior of an entry: population, kind and capital status.
+
+    Administrative areas count their population at half weight, one level down costs 1.5:
+    a national capital outranks a same-named province or state unless the text says otherwise.
+    """
     if e.kind == "admin":
-        w -= 1.2 * (e.level - 1)
+        return _KIND_PRIOR["admin"] + 0.5 * math.log10(e.population + 1) - 1.5 * (e.level - 1)
+    w = _KIND_PRIOR.get(e.kind, 0.0) + math.log10(e.population + 1)
     if e.capital:
-        w += 1.5
+        w += 3.0
     return w
 
 
-
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (mean Earth radius, as geopy.great_circle)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * 6371.009 * math.asin(min(1.0, math.sqrt(h)))
