@@ -9,17 +9,11 @@ from pathlib import Path
 
 from .exc import GeomapError
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
-from .model import Evidence
-from .records import Records, great_circle_arc
+from .records import Records, evidence_dicts
 
 __all__ = ["to_geojson", "dumps", "write_atomically", "write_outputs", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ("places.geojson", "facilities.geojson", "relationships.geojson", "footprint.html")
-
-
-def _evidence(ev: list[Evidence]) -> list[dict]:
-    return [{"article": e.article, "quote": e.quote, "start": e.start, "end": e.end,
-             "status": e.status, "year": e.year, "speculative": e.speculative} for e in ev]
 
 
 def _point(lon: float, lat: float) -> dict:
@@ -41,25 +35,19 @@ def to_geojson(records: Records, gazetteer: GeoNamesGazetteer | None = None) -> 
                        "supplier": f.supplier, "host": f.host, "operators": f.operators,
                        "equipment": f.equipment, "status": f.status, "year": f.year,
                        "precision": f.precision, "place_id": f.place_id, "speculative": f.speculative,
-                       "curated": f.curated, "evidence": _evidence(f.evidence)},
+                       "curated": f.curated, "evidence": evidence_dicts(f.evidence)},
     } for f in records.facilities]
-    fac_by_id = {f.id: f for f in records.facilities}
     relationships = []
     for r in records.relationships:
-        a, b = gaz.country(r.supplier), gaz.country(r.recipient)
-        geometry = None
-        if a is not None and b is not None:
-            end = fac_by_id.get(r.facility_id) if r.facility_id else None
-            lat2, lon2 = (end.lat, end.lon) if end is not None and end.lat is not None else (b.lat, b.lon)
-            geometry = {"type": "LineString",
-                        "coordinates": [[lon, lat] for lat, lon in great_circle_arc(a.lat, a.lon, lat2, lon2)]}
+        arc = records.link_arc(r, gaz)
+        geometry = {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in arc]} if arc else None
         relationships.append({
             "type": "Feature", "id": r.id, "geometry": geometry,
             "properties": {"id": r.id, "supplier": r.supplier, "recipient": r.recipient, "kind": r.kind,
                            "status": r.status, "year": r.year, "equipment": r.equipment,
                            "organizations": r.organizations, "facility_id": r.facility_id,
                            "speculative": r.speculative, "curated": r.curated,
-                           "evidence": _evidence(r.evidence)},
+                           "evidence": evidence_dicts(r.evidence)},
         })
     return {
         "places.geojson": {"type": "FeatureCollection", "features": places},

@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from .dictionaries import STATUS_ORDER
 from .extract import ArticleReading, ReportedFacility, ReportedRelation
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer, km
 from .model import Article, Evidence, Facility, Relationship, Toponym
 
-__all__ = ["Place", "Records", "build_records", "slug"]
+__all__ = ["Place", "Records", "build_records", "evidence_dicts", "great_circle_arc", "slug"]
 
 
 @dataclass
@@ -43,6 +43,16 @@ class Records:
     places: list[Place]
     facilities: list[Facility]
     relationships: list[Relationship]
+
+    def link_arc(self, r: Relationship, gazetteer: GeoNamesGazetteer) -> list[tuple[float, float]] | None:
+        """The (lat, lon) great-circle arc of a relationship: from the supplier country to its
+        facility when it has one, else to the recipient country; None for unknown countries."""
+        a, b = gazetteer.country(r.supplier), gazetteer.country(r.recipient)
+        if a is None or b is None:
+            return None
+        end = next((f for f in self.facilities if f.id == r.facility_id), None) if r.facility_id else None
+        lat2, lon2 = (end.lat, end.lon) if end is not None and end.lat is not None else (b.lat, b.lon)
+        return great_circle_arc(a.lat, a.lon, lat2, lon2)
 
 
 def slug(text: str) -> str:
@@ -95,6 +105,11 @@ def _union(lists) -> list[str]:
             if x not in out:
                 out.append(x)
     return sorted(out, key=str.lower)
+
+
+def evidence_dicts(evidence: list[Evidence]) -> list[dict]:
+    """Evidence as plain dicts, in the output contract's key order."""
+    return [asdict(e) for e in evidence]
 
 
 def _evidence_key(ev: Evidence):

@@ -21,17 +21,17 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
-from ..records import Records, great_circle_arc
+from ..records import Records, evidence_dicts
 from ..resources import read_json
 from .assets import INLINE_PREFIX, inline_assets
 
-__all__ = ["build_map", "render_html", "supplier_colors", "PALETTE"]
+__all__ = ["build_map", "render_html", "supplier_colors"]
 
-# Okabe–Ito colour-blind-safe palette; the main suppliers keep the same colour on every map.
-PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+# Colour-blind-safe colours: the Okabe–Ito palette for the main suppliers (the same colour on
+# every map), then Paul Tol's muted scheme for the others, in code order.
 _FIXED = {"RU": "#D55E00", "US": "#0072B2", "KR": "#009E73", "TR": "#CC79A7", "CN": "#E69F00",
-          "IL": "#56B4E9", "IN": "#000000", "FR": "#8C6D31"}
-_EXTRA = ["#7F7F7F", "#AA4499", "#332288", "#117733", "#882255", "#44AA99", "#999933", "#661100"]
+          "IL": "#56B4E9", "IN": "#000000", "FR": "#882255"}
+_EXTRA = ["#332288", "#117733", "#44AA99", "#999933", "#AA4499", "#661100", "#6699CC", "#888888"]
 IN_FORCE = {"operational", "completed", "under_construction", "reactivated", "signed"}
 
 
@@ -107,21 +107,16 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
             "place_name": place_names.get(f.place_id or "", cname(f.host)), "lat": f.lat, "lon": f.lon,
             "curated": f.curated, "speculative": f.speculative,
             "history": [{"year": y or None, "status": s} for y, s in history],
-            "evidence": [{"article": e.article, "quote": e.quote, "start": e.start, "end": e.end,
-                          "status": e.status, "year": e.year, "speculative": e.speculative} for e in f.evidence],
+            "evidence": evidence_dicts(f.evidence),
         })
-    fac_by_id = {f.id: f for f in records.facilities}
     links = []
     recipients: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for r in records.relationships:
         if r.speculative and not include_speculative:
             continue
-        a, b = gaz.country(r.supplier), gaz.country(r.recipient)
-        if a is None or b is None:
+        coords = records.link_arc(r, gaz)
+        if coords is None:
             continue
-        end = fac_by_id.get(r.facility_id) if r.facility_id else None
-        lat2, lon2 = (end.lat, end.lon) if end is not None and end.lat is not None else (b.lat, b.lon)
-        coords = great_circle_arc(a.lat, a.lon, lat2, lon2)
         if r.kind != "sanctions":
             recipients[r.recipient][r.supplier].add(r.kind.replace("_", " "))
         links.append({
@@ -130,8 +125,7 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
             "status": r.status, "year": r.year, "equipment": r.equipment, "organizations": r.organizations,
             "speculative": r.speculative, "curated": r.curated,
             "coords": [[la, lo] for la, lo in coords], "arrow": _arrow(coords),
-            "evidence": [{"article": e.article, "quote": e.quote, "start": e.start, "end": e.end,
-                          "status": e.status, "year": e.year, "speculative": e.speculative} for e in r.evidence],
+            "evidence": evidence_dicts(r.evidence),
         })
     world = read_json("countries.geojson")
     shapes = []
