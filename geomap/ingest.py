@@ -49,15 +49,14 @@ def find_date(text: str) -> str | None:
     Only short lines (a dateline, a date line at the end, a byline) are looked at, and the
     first of them wins; dates inside running prose are left to the extractor.
     """
-    lines = text.splitlines()
-    candidates = [ln for ln in lines[:6] + lines[-4:] if ln.strip()]
-    for line in candidates:
-        stripped = line.strip()
-        head = stripped.split("—")[0].split(" - ")[0]
-        if len(stripped) > 60 and len(head) > 60:
-            continue
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    for line in lines[:6] + lines[-4:]:
+        if len(line) > 60:  # a dateline opens a paragraph: "JAKARTA, March 3, 2024 — ..."
+            line = re.split(r"\s[—–-]\s|—", line, maxsplit=1)[0]
+            if len(line) > 60:
+                continue
         for pattern, order in _DATE_PATTERNS:
-            m = pattern.search(head if len(stripped) > 60 else stripped)
+            m = pattern.search(line)
             if not m:
                 continue
             parts = dict(zip(order, m.groups()))

@@ -52,10 +52,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     prev_end = start
     for m in _TOKEN_RE.finditer(text, start, end):
         gap = text[prev_end:m.start()]
-        initial = not tokens or bool(re.search(r"[.!?:\n]\W*$|^\W*$", gap) and (
-            "\n" in gap or re.search(r"[.!?:]", gap) and not _ends_with_abbreviation(tokens[-1], gap)))
-        if tokens and not initial and re.fullmatch(r"\s*[\"“‘'(\[—–-]?\s*", gap or ""):
-            initial = False
+        initial = not tokens or "\n" in gap or (
+            bool(re.search(r"[.!?:]", gap)) and not _ends_with_abbreviation(tokens[-1], gap))
         tokens.append(Token(m.group(), m.start(), m.end(), initial))
         prev_end = m.end()
     return tokens
