@@ -61,9 +61,10 @@ def slug(text: str) -> str:
 
 
 def _place_id(t: Toponym) -> str:
+    """The gazetteer id; a town read as the district named after it gets its own id."""
     base = (t.gazetteer_id or slug(t.text)).replace(":", "-")
-    return base if t.kind in ("country", "region", "water") or not t.gazetteer_id or \
-        not t.gazetteer_id.startswith("geonames") or t.kind == "city" else f"{base}-{t.kind}"
+    entry_is_town = bool(t.gazetteer_id and t.gazetteer_id.startswith("geonames:"))
+    return f"{base}-{t.kind}" if entry_is_town and t.kind != "city" else base
 
 
 def _places(readings: list[ArticleReading]) -> tuple[list[Place], dict[tuple[str, int, int], str]]:
@@ -148,7 +149,7 @@ def _facilities(reports: list[ReportedFacility], gaz: GeoNamesGazetteer, dates: 
             if place is not None:
                 lat, lon, precision = place.lat, place.lon, place.precision
                 pid = place_ids.get((next(f.article for f in cl if f.place is place), place.start, place.end))
-                where = place.name if place.precision != "country" else place.name
+                where = place.name
             else:
                 c = gaz.country(host)
                 lat, lon, precision, pid, where = (c.lat, c.lon, "country", None, c.name) if c else (None, None, "country", None, host)
