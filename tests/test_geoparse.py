@@ -78,3 +78,18 @@ def test_geocoder_has_geopys_shape(gazetteer):
     assert len(gazetteer.geocode("Lima", exactly_one=False)) > 1
     assert gazetteer.geocode("Nowhereville Qxz") is None
     assert gazetteer.geocode("Georgia", country_codes="US").raw["kind"] == "admin"
+
+
+def test_index_cache_rebuilds_when_corrupt_and_drops_stale_versions(tmp_path, monkeypatch):
+    from geomap.geocode import gazetteer as gz
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path))
+    stale = tmp_path / "gazetteer-v0-old.pickle"
+    stale.write_bytes(b"old")
+    current = tmp_path / f"gazetteer-{gz._cache_key()}.pickle"
+    current.write_bytes(b"\x80\x05 truncated")
+    fresh = gz.GeoNamesGazetteer()
+    assert fresh.geocode("Caracas").raw["country"] == "VE"
+    assert not stale.exists()
+    assert current.stat().st_size > 1_000_000
+    assert gz.GeoNamesGazetteer().geocode("Lima").raw["country"] == "PE"  # loads the rebuilt index

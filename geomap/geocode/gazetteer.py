@@ -235,6 +235,9 @@ def _load_or_compile() -> _Compiled:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(compiled, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for stale in folder.glob("gazetteer-*.pickle"):
+            if stale != path:  # indexes of other geomap or data versions: 25 MB each
+                stale.unlink(missing_ok=True)
     except OSError as err:
         log.warning("%s: cannot cache the gazetteer index (%s); it will be compiled again", folder, err)
     return compiled
