@@ -24,24 +24,9 @@ from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
 from ..records import Records, evidence_dicts
 from ..resources import read_json
 from .assets import INLINE_PREFIX, inline_assets
+from .style import IN_FORCE, supplier_colors  # one definition of the look for every renderer
 
 __all__ = ["build_map", "render_html", "supplier_colors"]
-
-# Colour-blind-safe colours: the Okabe–Ito palette for the main suppliers (the same colour on
-# every map), then Paul Tol's muted scheme for the others, in code order.
-_FIXED = {"RU": "#D55E00", "US": "#0072B2", "KR": "#009E73", "TR": "#CC79A7", "CN": "#E69F00",
-          "IL": "#56B4E9", "IN": "#000000", "FR": "#882255"}
-_EXTRA = ["#332288", "#117733", "#44AA99", "#999933", "#AA4499", "#661100", "#6699CC", "#888888"]
-IN_FORCE = {"operational", "completed", "under_construction", "reactivated", "signed"}
-
-
-def supplier_colors(codes: list[str]) -> dict[str, str]:
-    """A stable colour for each supplier country."""
-    out = {c: _FIXED[c] for c in codes if c in _FIXED}
-    spare = [c for c in _EXTRA if c not in out.values()]
-    for i, c in enumerate(sorted(c for c in codes if c not in out)):
-        out[c] = spare[i % len(spare)]
-    return out
 
 
 def _static(name: str) -> str:
