@@ -7,17 +7,22 @@ import os
 import tempfile
 from pathlib import Path
 
-from .exc import GeomapError
+from .exc import GeomapError, RecordsError
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
-from .records import Records, evidence_dicts
+from .model import (FACILITY_KINDS, PLACE_KINDS, PRECISIONS, RELATIONSHIP_KINDS, STATUSES, Article, Evidence,
+                    Facility, Relationship)
+from .records import Place, Records, evidence_dicts
 
-__all__ = ["to_geojson", "dumps", "write_atomically", "write_outputs", "OUTPUT_FILES"]
+__all__ = ["to_geojson", "read_records", "dumps", "write_atomically", "write_outputs", "OUTPUT_FILES",
+           "RECORD_FILES", "COORDINATE_DECIMALS"]
 
 OUTPUT_FILES = ("places.geojson", "facilities.geojson", "relationships.geojson", "footprint.html")
+RECORD_FILES = OUTPUT_FILES[:3]
+COORDINATE_DECIMALS = 5  # about 1 m: points are written at this precision
 
 
 def _point(lon: float, lat: float) -> dict:
-    return {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]}
+    return {"type": "Point", "coordinates": [round(lon, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)]}
 
 
 def to_geojson(records: Records, gazetteer: GeoNamesGazetteer | None = None) -> dict[str, dict]:
@@ -49,10 +54,13 @@ def to_geojson(records: Records, gazetteer: GeoNamesGazetteer | None = None) -> 
                            "speculative": r.speculative, "curated": r.curated,
                            "evidence": evidence_dicts(r.evidence)},
         })
+    # Each file names the articles its evidence cites (a GeoJSON foreign member), so that
+    # `geomap render` can draw the map from the files alone.
+    articles = [{"id": a.id, "title": a.title, "published": a.published, "url": a.url} for a in records.articles]
     return {
-        "places.geojson": {"type": "FeatureCollection", "features": places},
-        "facilities.geojson": {"type": "FeatureCollection", "features": facilities},
-        "relationships.geojson": {"type": "FeatureCollection", "features": relationships},
+        "places.geojson": {"type": "FeatureCollection", "articles": articles, "features": places},
+        "facilities.geojson": {"type": "FeatureCollection", "articles": articles, "features": facilities},
+        "relationships.geojson": {"type": "FeatureCollection", "articles": articles, "features": relationships},
     }
 
 
@@ -61,13 +69,14 @@ def dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never half-written."""
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8) or bytes to ``path`` through a temporary file and a rename:
+    never half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
@@ -86,7 +95,7 @@ def _umask() -> int:
     return mask
 
 
-def write_outputs(files: dict[str, str], out_dir: Path) -> list[Path]:
+def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
     """Write every output file; all are rendered in memory first, so a failure writes none."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -103,3 +112,171 @@ def write_outputs(files: dict[str, str], out_dir: Path) -> list[Path]:
             raise GeomapError(f"{path}: cannot write ({err.strerror or err})") from err
         written.append(path)
     return written
+
+
+# Reading the records back (``geomap render``): the contract above, checked field by field, so
+# that a file an analyst edited wrongly stops with one line naming the file and the problem.
+
+class _Props:
+    """The properties of one feature, read with checks; errors name the file and the feature."""
+
+    def __init__(self, where: str, props) -> None:
+        if not isinstance(props, dict):
+            raise RecordsError(f"{where}: 'properties' is not an object")
+        self.where, self.props = where, props
+
+    def fail(self, name: str, problem: str):
+        raise RecordsError(f"{self.where}: '{name}' {problem}")
+
+    def get(self, name: str, types: tuple, what: str, optional: bool = False):
+        value = self.props.get(name)
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+            self.fail(name, f"must be {what}, not {json.dumps(value, ensure_ascii=False)[:60]}")
+        return value
+
+    def text(self, name: str, optional: bool = False) -> str | None:
+        value = self.get(name, (str,), "a string", optional)
+        if value is not None and not value.strip():
+            self.fail(name, "is empty")
+        return value
+
+    def choice(self, name: str, options: tuple[str, ...]) -> str:
+        value = self.text(name)
+        if value not in options:
+            self.fail(name, f"is {value!r}, not one of {', '.join(options)}")
+        return value
+
+    def country(self, name: str, gaz: GeoNamesGazetteer) -> str:
+        value = self.text(name)
+        if gaz.country(value) is None:
+            self.fail(name, f"is {value!r}, not an ISO 3166-1 alpha-2 country code")
+        return value
+
+    def year(self, name: str = "year") -> int | None:
+        value = self.get(name, (int,), "a year or null", optional=True)
+        if value is not None and not 1800 <= value <= 2200:
+            self.fail(name, f"is {value}, not a plausible year")
+        return value
+
+    def flag(self, name: str) -> bool:
+        return bool(self.get(name, (bool,), "true or false", optional=True))
+
+    def names(self, name: str) -> list[str]:
+        value = self.get(name, (list,), "a list of strings", optional=True) or []
+        if not all(isinstance(x, str) for x in value):
+            self.fail(name, "must be a list of strings")
+        return value
+
+    def evidence(self, articles: set[str]) -> list[Evidence]:
+        out = []
+        for i, item in enumerate(self.get("evidence", (list,), "a list", optional=True) or []):
+            ev = _Props(f"{self.where}: evidence {i + 1}", item)
+            article = ev.text("article")
+            if article not in articles:
+                ev.fail("article", f"is {article!r}, not one of the file's 'articles'")
+            start, end = ev.get("start", (int,), "an offset"), ev.get("end", (int,), "an offset")
+            if not 0 <= start <= end:
+                ev.fail("end", "comes before 'start'")
+            out.append(Evidence(article, ev.get("quote", (str,), "a string"), start, end,
+                                ev.choice("status", STATUSES), ev.year(), ev.flag("speculative")))
+        return out
+
+
+def _point_of(where: str, geometry, optional: bool) -> tuple[float | None, float | None]:
+    if geometry is None and optional:
+        return None, None
+    coords = geometry.get("coordinates") if isinstance(geometry, dict) and geometry.get("type") == "Point" else None
+    if (not isinstance(coords, list) or len(coords) < 2
+            or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2])):
+        raise RecordsError(f"{where}: geometry must be a Point with [longitude, latitude]")
+    lon, lat = float(coords[0]), float(coords[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise RecordsError(f"{where}: coordinates [{lon}, {lat}] are not [longitude, latitude] on Earth")
+    return lat, lon
+
+
+def _load_collection(path: Path) -> tuple[list[Article], list[tuple[str, dict, object]]]:
+    """A record file's articles and its features as (where, properties, geometry)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise RecordsError(f"{path}: cannot read ({err.strerror or err})") from err
+    except UnicodeDecodeError as err:
+        raise RecordsError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+    except ValueError as err:
+        raise RecordsError(f"{path}: not valid JSON ({err})") from err
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        raise RecordsError(f"{path}: not a GeoJSON FeatureCollection")
+    articles = []
+    for i, item in enumerate(data.get("articles") or []):
+        a = _Props(f"{path}: articles {i + 1}", item)
+        articles.append(Article(a.text("id"), a.get("title", (str,), "a string"), "", url=a.text("url", True),
+                                published=a.text("published", True)))
+    features, seen = [], set()
+    for i, feat in enumerate(data["features"]):
+        if not isinstance(feat, dict) or feat.get("type") != "Feature":
+            raise RecordsError(f"{path}: feature {i + 1} is not a GeoJSON Feature")
+        props = _Props(f"{path}: feature {i + 1}", feat.get("properties"))
+        fid = props.text("id")
+        if fid in seen:
+            props.fail("id", f"{fid!r} is used twice")
+        seen.add(fid)
+        features.append((f"{path}: feature {i + 1} ({fid})", feat["properties"], feat.get("geometry")))
+    return articles, features
+
+
+def read_records(folder: str | Path, gazetteer: GeoNamesGazetteer | None = None) -> Records:
+    """The records of a build's three GeoJSON files, as an analyst may have edited them.
+
+    Raises RecordsError, naming the file, the feature and the field, for anything that does not
+    follow the output contract (unknown kinds or statuses, country codes, coordinates, ids).
+    """
+    gaz = gazetteer or get_gazetteer()
+    folder = Path(folder)
+    loaded = {name: _load_collection(folder / name) for name in RECORD_FILES}
+    articles: dict[str, Article] = {}
+    for name in RECORD_FILES:
+        for a in loaded[name][0]:
+            if articles.setdefault(a.id, a) != a:
+                raise RecordsError(f"{folder / name}: article {a.id!r} differs from the other files' entry")
+    known = set(articles)
+    places = []
+    for where, raw, geometry in loaded["places.geojson"][1]:
+        p = _Props(where, raw)
+        lat, lon = _point_of(where, geometry, optional=False)
+        code = p.text("country", optional=True)
+        mentions = p.get("mentions", (list,), "a list", optional=True) or []
+        if not all(isinstance(m, dict) for m in mentions):
+            p.fail("mentions", "must be a list of objects")
+        places.append(Place(p.text("id"), p.text("name"), p.choice("kind", PLACE_KINDS), code,
+                            p.choice("precision", PRECISIONS), p.text("gazetteer_id", True), lat, lon, mentions))
+    place_ids = {p.id for p in places}
+    facilities = []
+    for where, raw, geometry in loaded["facilities.geojson"][1]:
+        p = _Props(where, raw)
+        lat, lon = _point_of(where, geometry, optional=True)
+        place_id = p.text("place_id", optional=True)
+        if place_id is not None and place_id not in place_ids:
+            p.fail("place_id", f"is {place_id!r}, not a place of places.geojson")
+        facilities.append(Facility(
+            id=p.text("id"), name=p.text("name"), kind=p.choice("kind", FACILITY_KINDS),
+            relationship_kind=p.choice("relationship_kind", RELATIONSHIP_KINDS),
+            supplier=p.country("supplier", gaz), host=p.country("host", gaz), operators=p.names("operators"),
+            equipment=p.names("equipment"), status=p.choice("status", STATUSES), year=p.year(),
+            precision=p.choice("precision", PRECISIONS), place_id=place_id, lat=lat, lon=lon,
+            speculative=p.flag("speculative"), curated=p.flag("curated"), evidence=p.evidence(known)))
+    facility_ids = {f.id for f in facilities}
+    relationships = []
+    for where, raw, _geometry in loaded["relationships.geojson"][1]:
+        p = _Props(where, raw)
+        facility_id = p.text("facility_id", optional=True)
+        if facility_id is not None and facility_id not in facility_ids:
+            p.fail("facility_id", f"is {facility_id!r}, not a facility of facilities.geojson")
+        relationships.append(Relationship(
+            id=p.text("id"), supplier=p.country("supplier", gaz), recipient=p.country("recipient", gaz),
+            kind=p.choice("kind", RELATIONSHIP_KINDS), status=p.choice("status", STATUSES), year=p.year(),
+            equipment=p.names("equipment"), organizations=p.names("organizations"), facility_id=facility_id,
+            speculative=p.flag("speculative"), curated=p.flag("curated"), evidence=p.evidence(known)))
+    return Records(list(articles.values()), places, facilities, relationships)

@@ -1,4 +1,4 @@
-"""geomap's commands: build, geoparse, evaluate."""
+"""geomap's commands: build, render, geoparse, evaluate."""
 
 from __future__ import annotations
 
@@ -97,6 +97,30 @@ def geoparse(files: tuple[Path, ...], jsonl: Path | None, out: Path | None, no_d
         write_atomically(out, result)
     else:
         sys.stdout.write(result)
+
+
+@cli.command()
+@click.argument("records_dir", type=click.Path(path_type=Path))
+@click.option("--out", "out", default=None, type=click.Path(path_type=Path),
+              help="Map file to write (default: RECORDS_DIR/footprint.html).")
+@click.option("--title", default="Foreign defense supplier footprint", show_default=True, help="Map title.")
+@click.option("--tiles", default=None, help="Add a tile layer: an xyzservices name or a URL template (needs a tile server).")
+@click.option("--include-speculative", is_flag=True, help="Also draw forecasts, scenarios and possibilities.")
+@click.pass_obj
+def render(obj: dict, records_dir: Path, out: Path | None, title: str, tiles: str | None, include_speculative: bool) -> None:
+    """Draw the map from a build's GeoJSON record files (as edited), without reading articles."""
+    from ..output import read_records, write_atomically
+    from ..render import build_map, render_html
+
+    records = read_records(records_dir)
+    page = render_html(build_map(records, title=title, tiles=tiles, include_speculative=include_speculative))
+    target = out or records_dir / "footprint.html"
+    try:
+        write_atomically(target, page)
+    except OSError as err:
+        raise GeomapError(f"{target}: cannot write ({err.strerror or err})") from err
+    if not obj["quiet"]:
+        click.echo(f"{len(records.facilities)} facilities, {len(records.relationships)} relationships -> {target}", err=True)
 
 
 @cli.command()

@@ -1,32 +1,85 @@
 """The interactive footprint map: a Folium map with one layer per supplier country.
 
 Records reach the page as one JSON data block (``<``, ``>`` and ``&`` escaped, so no text can
-close the script element) and the page's own script builds markers, links and popups from it
-with DOM text nodes: article text is never parsed as HTML. Leaflet and every other asset are
-inlined from installed packages, and a Content-Security-Policy forbids any connection unless
-tiles were asked for.
+close the script element) and the page's own script draws facilities and links on one canvas
+(no DOM element per record, so it stays fast with tens of thousands of records) and builds
+popups, legend, search and the year filter with DOM text nodes: article text is never parsed as
+HTML. Leaflet and every other asset are inlined from installed packages, and a
+Content-Security-Policy forbids any connection except to the tile host asked for, if any.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
-import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
+from dataclasses import dataclass
 from importlib import resources
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from ..exc import ConfigurationError
 from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
-from ..records import Records, evidence_dicts
+from ..output import COORDINATE_DECIMALS
+from ..records import Records
 from ..resources import read_json
 from .assets import INLINE_PREFIX, inline_assets
-from .style import IN_FORCE, supplier_colors  # one definition of the look for every renderer
 
-__all__ = ["build_map", "render_html", "supplier_colors"]
+__all__ = ["build_map", "render_html", "supplier_colors", "TileSource", "resolve_tiles"]
+
+# Colour-blind-safe colours: the Okabe–Ito palette for the main suppliers (the same colour on
+# every map), then Paul Tol's muted scheme for the others, in code order.
+_FIXED = {"RU": "#D55E00", "US": "#0072B2", "KR": "#009E73", "TR": "#CC79A7", "CN": "#E69F00",
+          "IL": "#56B4E9", "IN": "#000000", "FR": "#882255"}
+_EXTRA = ["#332288", "#117733", "#44AA99", "#999933", "#AA4499", "#661100", "#6699CC", "#888888"]
+
+
+def supplier_colors(codes: list[str]) -> dict[str, str]:
+    """A stable colour for each supplier country."""
+    out = {c: _FIXED[c] for c in codes if c in _FIXED}
+    spare = [c for c in _EXTRA if c not in out.values()]
+    for i, c in enumerate(sorted(c for c in codes if c not in out)):
+        out[c] = spare[i % len(spare)]
+    return out
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """A tile layer: URL template, attribution, subdomains and the exact hosts it loads from."""
+
+    url: str
+    attribution: str
+    subdomains: str
+    hosts: tuple[str, ...]
+
+
+def resolve_tiles(tiles: str) -> TileSource:
+    """An xyzservices provider name ("OpenStreetMap.Mapnik") or a URL template with {z}/{x}/{y}."""
+    if "{" not in tiles:
+        import xyzservices
+
+        try:
+            provider = xyzservices.providers.query_name(tiles)
+        except ValueError as err:
+            raise ConfigurationError(f"--tiles {tiles}: not an xyzservices provider name nor a URL template") from err
+        if provider.requires_token():
+            raise ConfigurationError(f"--tiles {tiles}: this provider needs an API key; give a URL template instead")
+        url, attribution = provider.build_url(fill_subdomain=False), provider.get("html_attribution", provider.attribution)
+        subdomains = "".join(provider.get("subdomains", "abc"))
+    else:
+        url, attribution, subdomains = tiles, "Tiles: user-supplied server", "abc"
+    match = re.match(r"(https?)://([^/?#]+)", url)
+    if not match or not all(k in url for k in ("{z}", "{x}", "{y}")):
+        raise ConfigurationError(f"--tiles {tiles}: a URL template needs http(s)://host/…{{z}}…{{x}}…{{y}}")
+    scheme, host = match.groups()
+    names = [host.replace("{s}", s) for s in subdomains] if "{s}" in host else [host]
+    if any(re.search(r"[{}\s;,'\"]", h) for h in names):
+        raise ConfigurationError(f"--tiles {tiles}: the host part may only use the {{s}} placeholder")
+    return TileSource(url, attribution, subdomains, tuple(f"{scheme}://{h}" for h in names))
 
 
 def _static(name: str) -> str:
@@ -58,81 +111,82 @@ class _DataScript(MacroElement):
         self.script = script.replace("</script", "<\\/script")
 
 
-def _arrow(coords: list[tuple[float, float]]) -> list[list[float]] | None:
-    if len(coords) < 2:
-        return None
-    (lat1, lon1), (lat2, lon2) = coords[-2], coords[-1]
-    ang = math.atan2(lat2 - lat1, (lon2 - lon1) * math.cos(math.radians(lat2)))
-    size = 1.6
-    pts = [[lat2, lon2]]
-    for da in (2.7, -2.7):
-        a = ang + da
-        pts.append([round(lat2 + size * math.sin(a), 4), round(lon2 + size * math.cos(a) / max(math.cos(math.radians(lat2)), 0.2), 4)])
-    return pts
+def _as_published(records: Records) -> Records:
+    """The records at the coordinate precision of the GeoJSON files, so that a map drawn from
+    those files (``geomap render``) is byte-identical to the one the build drew."""
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, COORDINATE_DECIMALS)
+
+    return Records(
+        records.articles,
+        [dataclasses.replace(p, lat=rounded(p.lat), lon=rounded(p.lon)) for p in records.places],
+        [dataclasses.replace(f, lat=rounded(f.lat), lon=rounded(f.lon)) for f in records.facilities],
+        records.relationships)
+
+
+def _evidence(evidence, article_index: dict[str, int]) -> list[list]:
+    """Evidence as compact rows: [article index, quote, start, end, status, year, speculative]."""
+    return [[article_index.get(e.article, -1), e.quote, e.start, e.end, e.status, e.year, 1 if e.speculative else 0]
+            for e in evidence]
 
 
 def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[str, str],
              recipient_layer: str, places_layer: str, colors: dict[str, str], map_name: str,
              include_speculative: bool) -> dict:
+    used: set[str] = set()
+
     def cname(cc: str) -> str:
+        used.add(cc)
         c = gaz.country(cc)
         return c.name if c else cc
 
-    articles = {a.id: {"title": a.title, "published": a.published, "url": a.url} for a in records.articles}
+    article_index = {a.id: i for i, a in enumerate(records.articles)}
     place_names = {p.id: p.name for p in records.places}
     facilities = []
     for f in records.facilities:
         if f.lat is None or (f.speculative and not include_speculative):
             continue
-        history = sorted({(e.year or 0, e.status) for e in f.evidence})
+        cname(f.supplier), cname(f.host)
         facilities.append({
             "id": f.id, "name": f.name, "kind": f.kind, "supplier": f.supplier, "host": f.host,
-            "supplier_name": cname(f.supplier), "host_name": cname(f.host), "operators": f.operators,
-            "equipment": f.equipment, "status": f.status, "year": f.year, "precision": f.precision,
-            "place_name": place_names.get(f.place_id or "", cname(f.host)), "lat": f.lat, "lon": f.lon,
-            "curated": f.curated, "speculative": f.speculative,
-            "history": [{"year": y or None, "status": s} for y, s in history],
-            "evidence": evidence_dicts(f.evidence),
+            "operators": f.operators, "equipment": f.equipment, "status": f.status, "year": f.year,
+            "precision": f.precision, "place": place_names.get(f.place_id or "", cname(f.host)),
+            "lat": f.lat, "lon": f.lon, "curated": f.curated, "speculative": f.speculative,
+            "evidence": _evidence(f.evidence, article_index),
         })
     links = []
-    recipients: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for r in records.relationships:
         if r.speculative and not include_speculative:
             continue
-        coords = records.link_arc(r, gaz)
-        if coords is None:
+        arc = records.link_arc(r, gaz)
+        if arc is None:
             continue
-        if r.kind != "sanctions":
-            recipients[r.recipient][r.supplier].add(r.kind.replace("_", " "))
+        cname(r.supplier), cname(r.recipient)
         links.append({
             "id": r.id, "supplier": r.supplier, "recipient": r.recipient, "kind": r.kind,
-            "supplier_name": cname(r.supplier), "recipient_name": cname(r.recipient),
             "status": r.status, "year": r.year, "equipment": r.equipment, "organizations": r.organizations,
-            "speculative": r.speculative, "curated": r.curated,
-            "coords": [[la, lo] for la, lo in coords], "arrow": _arrow(coords),
-            "evidence": evidence_dicts(r.evidence),
+            "speculative": r.speculative, "curated": r.curated, "from": list(arc[0]), "to": list(arc[-1]),
+            "evidence": _evidence(r.evidence, article_index),
         })
     world = read_json("countries.geojson")
-    shapes = []
-    for feat in world["features"]:
+    recipients = {link["recipient"] for link in links if link["kind"] != "sanctions"}
+    shape_index = {}
+    for i, feat in enumerate(world["features"]):
         cc = feat["properties"].get("iso_a2")
         if cc in recipients:
-            shapes.append({"type": "Feature", "geometry": feat["geometry"], "properties": {
-                "code": cc, "name": cname(cc),
-                "suppliers": [{"code": s, "name": cname(s), "kinds": sorted(k)} for s, k in sorted(recipients[cc].items())],
-            }})
-    base = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": f["geometry"], "properties": {}} for f in world["features"]]}
+            shape_index[cc] = i
     counts = Counter([f["supplier"] for f in facilities] + [link["supplier"] for link in links])
     return {
         "map": map_name, "title": title,
-        "subtitle": f"{len(records.articles)} articles · {len(facilities)} facilities · {len(links)} links",
-        "layers": layers, "recipient_layer": recipient_layer, "places_layer": places_layer, "colors": colors,
-        "suppliers": [{"code": c, "name": cname(c), "color": colors[c], "count": counts[c]} for c in sorted(layers, key=cname)],
-        "articles": articles, "facilities": facilities, "links": links,
-        "places": [{"name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon, "mentions": len(p.mentions)}
-                   for p in records.places],
-        "countries": base, "recipient_shapes": {"type": "FeatureCollection", "features": shapes},
+        "layers": layers, "recipient_layer": recipient_layer, "places_layer": places_layer,
+        "suppliers": [{"code": c, "name": cname(c), "color": colors[c], "count": counts[c]}
+                      for c in sorted(layers, key=cname)],
+        "countries": {cc: cname(cc) for cc in sorted(used)},
+        "articles": [[a.id, a.title, a.published, a.url] for a in records.articles],
+        "facilities": facilities, "links": links,
+        "places": [[p.name, p.kind, p.lat, p.lon, len(p.mentions)] for p in records.places],
+        "base": [f["geometry"] for f in world["features"]],
+        "recipient_shapes": shape_index,
     }
 
 
@@ -151,35 +205,32 @@ def build_map(records: Records, *, title: str = "Foreign defense supplier footpr
         None for no tile layer (the embedded Natural Earth countries are the base map), an
         xyzservices provider name, or a URL template for a tile server on a closed network.
     include_speculative
-        Also draw forecasts, scenarios and possibilities (dashed).
+        Also draw forecasts, scenarios and possibilities.
 
     Returns
     -------
     folium.Map
     """
     gaz = gazetteer or get_gazetteer()
+    records = _as_published(records)
+    source = resolve_tiles(tiles) if tiles else None
     m = folium.Map(location=[0, 0], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True,
                    world_copy_jump=False)
     m.default_js = [("leaflet", f"{INLINE_PREFIX}leaflet.js")]
     m.default_css = [("leaflet_css", f"{INLINE_PREFIX}leaflet.css")]
-    if tiles:
-        attr = "Tiles: user-supplied" if "{" in tiles else None
-        folium.TileLayer(tiles, attr=attr, name="Tiles", overlay=False, control=False).add_to(m)
-    suppliers = sorted({f.supplier for f in records.facilities if include_speculative or not f.speculative}
-                       | {r.supplier for r in records.relationships if include_speculative or not r.speculative})
+    if source:
+        folium.TileLayer(source.url, attr=source.attribution, subdomains=source.subdomains, name="Tiles",
+                         overlay=False, control=False).add_to(m)
+    shown_facilities = [f for f in records.facilities if include_speculative or not f.speculative]
+    shown_links = [r for r in records.relationships if include_speculative or not r.speculative]
+    suppliers = sorted({f.supplier for f in shown_facilities} | {r.supplier for r in shown_links})
     colors = supplier_colors(suppliers)
 
     def cname(cc: str) -> str:
         c = gaz.country(cc)
         return c.name if c else cc
 
-    counts = Counter()
-    for f in records.facilities:
-        if include_speculative or not f.speculative:
-            counts[f.supplier] += 1
-    for r in records.relationships:
-        if include_speculative or not r.speculative:
-            counts[r.supplier] += 1
+    counts = Counter([f.supplier for f in shown_facilities] + [r.supplier for r in shown_links])
     m.get_root().header.add_child(Element(f"<style>{_static('footprint.css')}</style>"), name="geomap_css")
     recipient_group = folium.FeatureGroup(name="Recipient countries", overlay=True, show=True).add_to(m)
     groups = {}
@@ -198,17 +249,17 @@ def build_map(records: Records, *, title: str = "Foreign defense supplier footpr
     _DataScript(_json_for_script(payload), _static("footprint.js")).add_to(m)
     _renumber(m)
     m.geomap_title = title
-    m.geomap_tiles = tiles
+    m.geomap_tiles = source
     # Frame the footprint (facilities and recipient countries), not the suppliers' home countries.
-    pts = [(f.lat, f.lon) for f in records.facilities
-           if f.lat is not None and (include_speculative or not f.speculative)]
-    for r in records.relationships:
+    pts = [(f.lat, f.lon) for f in shown_facilities if f.lat is not None]
+    for r in shown_links:
         c = gaz.country(r.recipient)
-        if c is not None and (include_speculative or not r.speculative):
+        if c is not None:
             pts.append((c.lat, c.lon))
     if pts:
         lats, lons = [p[0] for p in pts], [p[1] for p in pts]
-        m.fit_bounds([[min(lats) - 5, min(lons) - 5], [max(lats) + 5, max(lons) + 5]])
+        m.fit_bounds([[max(min(lats) - 5, -85), max(min(lons) - 5, -180)],
+                      [min(max(lats) + 5, 85), min(max(lons) + 5, 180)]])
     return m
 
 
@@ -227,11 +278,9 @@ def _renumber(m: folium.Map) -> None:
     walk(root)
 
 
-def _csp(tiles: str | None) -> str:
-    img = "data:"
-    if tiles:
-        host = re.match(r"(https?://[^/{]+)", tiles)
-        img += " " + (host.group(1).replace("{s}", "*") if host else "https:")
+def _csp(tiles: TileSource | None) -> str:
+    """No connection at all; images only from data: URIs and the tile hosts asked for."""
+    img = " ".join(("data:",) + (tiles.hosts if tiles else ()))
     return (f"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src {img}; "
             "connect-src 'none'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
 

@@ -1,19 +1,49 @@
-/* geomap footprint map: builds layers from the JSON data block. Article text is untrusted:
-   it is only ever inserted with textContent, never as HTML. */
+/* geomap footprint map: draws the records of the JSON data block.
+
+   Facilities and links are drawn on one canvas (no DOM element per record), hit-tested for
+   popups and tooltips, and filtered by the supplier layers and the year range. Article text is
+   untrusted: it is only ever inserted with textContent, never as HTML. */
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("geomap-data").textContent);
   var map = window[DATA.map];
-  var STATUS_STYLE = {
-    operational: {fill: 0.9, dash: null}, completed: {fill: 0.9, dash: null},
-    under_construction: {fill: 0.45, dash: null}, reactivated: {fill: 0.7, dash: null},
-    signed: {fill: 0.25, dash: null}, announced: {fill: 0.0, dash: null},
-    negotiating: {fill: 0.0, dash: "3 3"}, offered: {fill: 0.0, dash: "3 3"},
-    stalled: {fill: 0.0, dash: "1 4", grey: true}, suspended: {fill: 0.0, dash: "1 4", grey: true},
-    cancelled: {fill: 0.0, dash: "1 4", grey: true}, unknown: {fill: 0.15, dash: "2 2"}
-  };
-  var IN_FORCE = {operational: 1, completed: 1, under_construction: 1, reactivated: 1, signed: 1};
 
+  // ---------------------------------------------------------------- vocabulary
+  var STATUS_ORDER = ["unknown", "offered", "negotiating", "announced", "signed", "under_construction",
+    "operational", "completed", "stalled", "suspended", "cancelled", "reactivated"];
+  var STATUS_CLASS = {operational: "active", completed: "active", reactivated: "active",
+    under_construction: "building", signed: "building", announced: "planned", negotiating: "planned",
+    offered: "planned", stalled: "halted", suspended: "halted", cancelled: "halted", unknown: "unknown"};
+  var CLASS_ORDER = ["active", "building", "planned", "halted", "unknown"];
+  var CLASS_LABEL = {active: "operational / completed", building: "signed / under construction",
+    planned: "announced / negotiating / offered", halted: "stalled / suspended / cancelled",
+    unknown: "status not reported"};
+  var IN_FORCE = {operational: 1, completed: 1, under_construction: 1, reactivated: 1, signed: 1};
+  // Facility glyphs as SVG path data in a 20×20 box centred on the point; the legend draws the same.
+  var GLYPHS = {
+    mro_center: ["maintenance / MRO centre", "M-3,-9H3V-3H9V3H3V9H-3V3H-9V-3H-3Z"],
+    factory: ["factory", "M-9,9V-1L-4,-5V-1L1,-5V-1L5,-5V-9H9V9Z"],
+    shipyard: ["shipyard", "M-9,1H9L6,8H-6Z M-6,-0.5V-9H5V-6.5H-3.5V-0.5Z"],
+    naval_base: ["naval base", "M-1.5,-9H1.5V-6H4V-3.5H1.5V5.2C4,5 6,3.5 7,1L9,2.5C7.5,6.5 4,9 0,9C-4,9 -7.5,6.5 -9,2.5L-7,1C-6,3.5 -4,5 -1.5,5.2V-3.5H-4V-6H-1.5Z"],
+    air_base: ["air base", "M0,-10C1.3,-10 1.6,-8.5 1.6,-7V-2L9,2V4.5L1.6,2.5V6.5L4,8.5V10L0,9L-4,10V8.5L-1.6,6.5V2.5L-9,4.5V2L-1.6,-2V-7C-1.6,-8.5 -1.3,-10 0,-10Z"],
+    military_base: ["military base", "M0,-10L2.35,-3.24L9.51,-3.09L3.8,1.24L5.88,8.09L0,4L-5.88,8.09L-3.8,1.24L-9.51,-3.09L-2.35,-3.24Z"],
+    training_center: ["training centre", "M0,-9L9.5,7.5H-9.5Z"],
+    space_or_tracking_station: ["space or tracking station", "M-9.5,-5A9.5,9.5 0 0 0 9.5,-5Z M-1.5,4H1.5V7.5H5V10H-5V7.5H-1.5Z"],
+    port: ["port", "M-9.5,-3.5H9.5V1H-9.5Z M-7.5,1V8.5H-4V1Z M4,1V8.5H7.5V1Z M-2,-9.5H2V-3.5H-2Z"],
+    airstrip: ["airstrip", "M-10,7L7,-10L10,-7L-7,10Z"],
+    office: ["office", "M-7,-9H7V9H-7Z"],
+    other: ["other facility", "M-8.5,0A8.5,8.5 0 1 0 8.5,0A8.5,8.5 0 1 0 -8.5,0Z"]
+  };
+  var PATHS = {};
+  Object.keys(GLYPHS).forEach(function (k) { PATHS[k] = new Path2D(GLYPHS[k][1]); });
+  var GLYPH_SCALE = 0.9;  // 18 px glyphs
+  var COLORS = {};
+  DATA.suppliers.forEach(function (s) { COLORS[s.code] = s.color; });
+
+  function cname(cc) { return DATA.countries[cc] || cc; }
+  function words(s) { return String(s).replace(/_/g, " "); }
+
+  // ---------------------------------------------------------------- DOM helpers (text only)
   function el(tag, text, cls) {
     var node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = String(text);
@@ -21,7 +51,7 @@
     return node;
   }
   function row(parent, label, value) {
-    if (value === undefined || value === null || value === "" || (value.length === 0)) return;
+    if (value === undefined || value === null || value === "" || value.length === 0) return;
     var p = el("div", null, "gm-row");
     p.appendChild(el("b", label + ": "));
     p.appendChild(document.createTextNode(Array.isArray(value) ? value.join(", ") : String(value)));
@@ -33,158 +63,646 @@
       return (u.protocol === "http:" || u.protocol === "https:") ? u.href : null;
     } catch (e) { return null; }
   }
+  function articleLabel(a) { return a[1] + (a[2] ? " (" + a[2] + ")" : ""); }
+  function articleLink(a) {
+    var href = a[3] ? safeUrl(a[3]) : null;
+    if (!href) return el("span", articleLabel(a));
+    var link = el("a", articleLabel(a));
+    link.href = href; link.target = "_blank"; link.rel = "noopener noreferrer";
+    return link;
+  }
+
+  // ---------------------------------------------------------------- records: years, status, geometry
+  var PROJ = Math.PI / 180;
+  function project(lat, lon, out) {  // Web Mercator at zoom 0 (256 px world), like map.project(…, 0)
+    var s = Math.sin(Math.max(Math.min(lat, 85.0511287798), -85.0511287798) * PROJ);
+    out.push(256 * (lon / 360 + 0.5), 256 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)));
+  }
+  function greatCircle(a, b) {  // flat [lat, lon, …] along the great circle, continuous across ±180°
+    var p1 = a[0] * PROJ, l1 = a[1] * PROJ, p2 = b[0] * PROJ, l2 = b[1] * PROJ;
+    var d = 2 * Math.asin(Math.sqrt(Math.pow(Math.sin((p2 - p1) / 2), 2) +
+      Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin((l2 - l1) / 2), 2)));
+    if (d < 1e-9) return [a[0], a[1], b[0], b[1]];
+    var n = Math.max(2, Math.min(32, Math.ceil(d / PROJ / 4))), out = [], prev = null;
+    for (var i = 0; i <= n; i++) {
+      var f = i / n, A = Math.sin((1 - f) * d) / Math.sin(d), B = Math.sin(f * d) / Math.sin(d);
+      var x = A * Math.cos(p1) * Math.cos(l1) + B * Math.cos(p2) * Math.cos(l2);
+      var y = A * Math.cos(p1) * Math.sin(l1) + B * Math.cos(p2) * Math.sin(l2);
+      var z = A * Math.sin(p1) + B * Math.sin(p2);
+      var lat = Math.atan2(z, Math.sqrt(x * x + y * y)) / PROJ, lon = Math.atan2(y, x) / PROJ;
+      if (prev !== null) { while (lon - prev > 180) lon -= 360; while (lon - prev < -180) lon += 360; }
+      prev = lon;
+      out.push(lat, lon);
+    }
+    // Anchor the arc at its recipient end: the arrowhead lands on the map's main copy of the world.
+    var shift = out[out.length - 1] - (((b[1] + 540) % 360) - 180);
+    if (shift) for (i = 1; i < out.length; i += 2) out[i] -= shift;
+    return out;
+  }
+  function prepare(rec) {  // the years a record's reports span, and its history
+    var lo = null, hi = null, seen = {};
+    rec.history = [];
+    rec.evidence.concat([[0, "", 0, 0, rec.status, rec.year]]).forEach(function (e, i) {
+      var y = e[5];
+      if (y !== null && y !== undefined) { lo = lo === null ? y : Math.min(lo, y); hi = hi === null ? y : Math.max(hi, y); }
+      if (i < rec.evidence.length && !seen[(y || 0) + e[4]]) { seen[(y || 0) + e[4]] = 1; rec.history.push([y, e[4]]); }
+    });
+    rec.history.sort(function (a, b) { return (a[0] || 0) - (b[0] || 0) || STATUS_ORDER.indexOf(a[1]) - STATUS_ORDER.indexOf(b[1]); });
+    rec.y0 = lo; rec.y1 = hi;
+  }
+  DATA.facilities.forEach(function (f) {
+    prepare(f);
+    var p = []; project(f.lat, f.lon, p); f.px = p[0]; f.py = p[1];
+    f.vague = f.precision === "country" || f.precision === "region" || f.precision === "admin";
+  });
+  DATA.links.forEach(function (r) {
+    prepare(r);
+    r.arc = greatCircle(r.from, r.to);
+    var pts = [];
+    for (var i = 0; i < r.arc.length; i += 2) project(r.arc[i], r.arc[i + 1], pts);
+    r.pts = pts;
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (i = 0; i < pts.length; i += 2) {
+      x0 = Math.min(x0, pts[i]); x1 = Math.max(x1, pts[i]); y0 = Math.min(y0, pts[i + 1]); y1 = Math.max(y1, pts[i + 1]);
+    }
+    r.box = [x0, y0, x1, y1];
+    r.width = 1.5 + 1.25 * (Math.min(r.evidence.length, 5) - 1);
+  });
+  var YEARS = {lo: null, hi: null};
+  DATA.facilities.concat(DATA.links).forEach(function (r) {
+    if (r.y0 !== null) { YEARS.lo = YEARS.lo === null ? r.y0 : Math.min(YEARS.lo, r.y0); YEARS.hi = YEARS.hi === null ? r.y1 : Math.max(YEARS.hi, r.y1); }
+  });
+
+  // ---------------------------------------------------------------- filter state
+  var state = {suppliers: {}, from: YEARS.lo, to: YEARS.hi, undated: true};
+  var shownFacilities = [], shownLinks = [], shownRecipients = [];
+  function inRange(rec) {
+    if (rec.y0 === null) return state.undated;
+    return (state.from === null || rec.y1 >= state.from) && (state.to === null || rec.y0 <= state.to);
+  }
+  function isShown(rec) { return !!state.suppliers[rec.supplier] && inRange(rec); }
+  function statusAsOf(rec) {  // the status its reports give up to the end of the year range
+    if (rec.y1 === null || state.to === null || state.to >= rec.y1) return rec.status;
+    var best = null;
+    rec.evidence.forEach(function (e) {
+      if (e[5] === null || e[5] > state.to || e[4] === "unknown") return;
+      if (!best || e[5] > best[5] || (e[5] === best[5] && STATUS_ORDER.indexOf(e[4]) > STATUS_ORDER.indexOf(best[4]))) best = e;
+    });
+    return best ? best[4] : rec.status;
+  }
+
+  // ---------------------------------------------------------------- drawing
+  var hatches = {};
+  function hatch(ctx, color) {
+    if (!hatches[color]) {
+      var c = document.createElement("canvas"); c.width = c.height = 6;
+      var g = c.getContext("2d");
+      g.fillStyle = "#ffffff"; g.fillRect(0, 0, 6, 6);
+      g.strokeStyle = color; g.lineWidth = 2;
+      g.beginPath(); g.moveTo(-1, 7); g.lineTo(7, -1); g.moveTo(-1, 1); g.lineTo(1, -1); g.moveTo(5, 7); g.lineTo(7, 5); g.stroke();
+      hatches[color] = ctx.createPattern(c, "repeat");
+    }
+    return hatches[color];
+  }
+  function drawGlyph(ctx, kind, cls, color, x, y, scale) {
+    var path = PATHS[kind] || PATHS.other, px = 1 / scale;
+    ctx.save();
+    ctx.translate(x, y); ctx.scale(scale, scale);
+    ctx.lineJoin = "round";
+    if (cls === "active") {
+      ctx.fillStyle = color; ctx.fill(path);
+      ctx.strokeStyle = "#1a1a1a"; ctx.lineWidth = 1.2 * px; ctx.stroke(path);
+    } else if (cls === "building") {
+      ctx.fillStyle = hatch(ctx, color); ctx.fill(path);
+      ctx.strokeStyle = color; ctx.lineWidth = 2 * px; ctx.stroke(path);
+    } else if (cls === "planned") {
+      ctx.fillStyle = "#ffffff"; ctx.fill(path);
+      ctx.setLineDash([3 * px, 2 * px]); ctx.strokeStyle = color; ctx.lineWidth = 2 * px; ctx.stroke(path);
+    } else if (cls === "halted") {
+      ctx.fillStyle = "#c8c8c8"; ctx.fill(path);
+      ctx.strokeStyle = "#555555"; ctx.lineWidth = 1.5 * px; ctx.stroke(path);
+      ctx.beginPath(); ctx.moveTo(-9, -9); ctx.lineTo(9, 9); ctx.moveTo(9, -9); ctx.lineTo(-9, 9);
+      ctx.strokeStyle = "#222222"; ctx.lineWidth = 2 * px; ctx.stroke();
+    } else {
+      ctx.fillStyle = "#ffffff"; ctx.fill(path);
+      ctx.setLineDash([1 * px, 2 * px]); ctx.strokeStyle = color; ctx.lineWidth = 1.6 * px; ctx.stroke(path);
+    }
+    ctx.restore();
+  }
+  function ringRadius(f, zoom) {  // metres of the uncertainty, in pixels, never inside the glyph
+    var metres = f.precision === "admin" ? 15000 : f.precision === "region" ? 500000 : 120000;
+    var perPixel = 40075016.686 * Math.cos(f.lat * PROJ) / (256 * Math.pow(2, zoom));
+    return Math.max(14, metres / perPixel);
+  }
+  function drawRing(ctx, x, y, r, color) {
+    ctx.save();
+    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.globalAlpha = 0.12; ctx.fillStyle = color; ctx.fill();
+    ctx.globalAlpha = 0.9; ctx.setLineDash([4, 3]); ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.stroke();
+    ctx.restore();
+  }
+  function linkDash(r) { return r.speculative ? [2, 5] : r.inForce ? [] : [8, 6]; }
+  function drawLine(ctx, xy, color, width, dash, alpha, arrow) {
+    var n = xy.length;
+    ctx.save();
+    ctx.globalAlpha = alpha; ctx.strokeStyle = color; ctx.fillStyle = color; ctx.lineWidth = width;
+    ctx.lineCap = "round"; ctx.lineJoin = "round"; ctx.setLineDash(dash);
+    ctx.beginPath(); ctx.moveTo(xy[0], xy[1]);
+    for (var i = 2; i < n; i += 2) ctx.lineTo(xy[i], xy[i + 1]);
+    ctx.stroke();
+    if (arrow && n >= 4) {
+      var dx = xy[n - 2] - xy[n - 4], dy = xy[n - 1] - xy[n - 3], len = Math.sqrt(dx * dx + dy * dy) || 1;
+      dx /= len; dy /= len;
+      var size = 7 + 1.6 * width, tx = xy[n - 2] - 6 * dx, ty = xy[n - 1] - 6 * dy;
+      ctx.setLineDash([]);
+      ctx.beginPath(); ctx.moveTo(tx, ty);
+      ctx.lineTo(tx - size * dx + size * 0.45 * dy, ty - size * dy - size * 0.45 * dx);
+      ctx.lineTo(tx - size * dx - size * 0.45 * dy, ty - size * dy + size * 0.45 * dx);
+      ctx.closePath(); ctx.fill();
+    }
+    ctx.restore();
+  }
+
+  var drawnFacilities = [], drawnLinks = [];  // what the canvas shows now, in layer points
+  function drawRecords(ctx, bounds) {
+    var zoom = map.getZoom(), scale = Math.pow(2, zoom), origin = map.getPixelOrigin();
+    var pad = 40, x0 = (bounds.min.x + origin.x - pad) / scale, y0 = (bounds.min.y + origin.y - pad) / scale,
+      x1 = (bounds.max.x + origin.x + pad) / scale, y1 = (bounds.max.y + origin.y + pad) / scale;
+    drawnFacilities = []; drawnLinks = [];
+    shownLinks.forEach(function (r) {
+      if (r.box[2] < x0 || r.box[0] > x1 || r.box[3] < y0 || r.box[1] > y1) return;
+      var xy = new Float32Array(r.pts.length);
+      for (var i = 0; i < xy.length; i += 2) { xy[i] = r.pts[i] * scale - origin.x; xy[i + 1] = r.pts[i + 1] * scale - origin.y; }
+      drawLine(ctx, xy, COLORS[r.supplier], r.width, linkDash(r), r.speculative ? 0.5 : 0.85, true);
+      drawnLinks.push({rec: r, xy: xy});
+    });
+    shownFacilities.forEach(function (f) {
+      if (f.px < x0 || f.px > x1 || f.py < y0 || f.py > y1) return;
+      var x = f.px * scale - origin.x, y = f.py * scale - origin.y;
+      if (f.vague) drawRing(ctx, x, y, ringRadius(f, zoom), COLORS[f.supplier]);
+      drawnFacilities.push({rec: f, x: x, y: y});
+    });
+    drawnFacilities.forEach(function (d) {
+      drawGlyph(ctx, d.rec.kind, d.rec.cls, COLORS[d.rec.supplier], d.x, d.y, GLYPH_SCALE);
+    });
+  }
+  map.createPane("gm-records").style.zIndex = 450;
+  var RecordsCanvas = L.Canvas.extend({
+    _initContainer: function () {
+      L.Canvas.prototype._initContainer.call(this);
+      this._container.style.pointerEvents = "none";  // the map's own events are hit-tested below
+    },
+    _draw: function () { if (this._bounds) drawRecords(this._ctx, this._bounds); }
+  });
+  var recordsCanvas = new RecordsCanvas({pane: "gm-records", padding: 0.5});
+
+  // ---------------------------------------------------------------- popups
   function evidenceBlock(parent, evidence) {
-    if (!evidence || !evidence.length) return;
-    parent.appendChild(el("div", "Evidence", "gm-head"));
-    evidence.forEach(function (ev) {
-      var art = DATA.articles[ev.article] || {title: ev.article};
+    if (!evidence.length) return;
+    parent.appendChild(el("div", "Evidence (" + evidence.length + (evidence.length === 1 ? " report)" : " reports)"), "gm-head"));
+    evidence.forEach(function (e) {
+      var a = DATA.articles[e[0]] || [String(e[0]), String(e[0]), null, null];
       var box = el("div", null, "gm-ev");
-      box.appendChild(el("q", ev.quote));
+      box.appendChild(el("q", e[1]));
       var src = el("div", null, "gm-src");
-      var label = art.title + (art.published ? " (" + art.published + ")" : "");
-      var href = art.url ? safeUrl(art.url) : null;
-      if (href) {
-        var a = el("a", label);
-        a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
-        src.appendChild(a);
-      } else {
-        src.appendChild(el("span", label));
-      }
-      src.appendChild(el("span", " · " + ev.article + " [" + ev.start + "–" + ev.end + "]" +
-        " · " + ev.status + (ev.year ? " " + ev.year : "") + (ev.speculative ? " · speculative" : ""), "gm-muted"));
+      src.appendChild(articleLink(a));
+      src.appendChild(el("span", " · " + a[0] + " [" + e[2] + "–" + e[3] + "] · " + words(e[4]) +
+        (e[5] ? " " + e[5] : "") + (e[6] ? " · speculative" : ""), "gm-muted"));
       box.appendChild(src);
       parent.appendChild(box);
     });
   }
+  function notes(box, rec) {
+    if (!isShown(rec)) box.appendChild(el("div", "Hidden by the current layer or year filter.", "gm-warn"));
+    if (rec.speculative) box.appendChild(el("div", "Speculative: a forecast, scenario or possibility, not a reported fact.", "gm-warn"));
+    if (rec.curated) box.appendChild(el("div", "Curated by an analyst.", "gm-warn"));
+    if (rec.cls && statusAsOf(rec) !== rec.status) {
+      box.appendChild(el("div", "Drawn as of " + state.to + ": " + words(statusAsOf(rec)) + ".", "gm-muted"));
+    }
+  }
+  function historyRow(box, rec) {
+    row(box, "History", rec.history.map(function (h) { return (h[0] || "n.d.") + " " + words(h[1]); }).join("; "));
+  }
   function facilityPopup(f) {
     var box = el("div", null, "gm-popup");
     box.appendChild(el("div", f.name, "gm-title"));
-    row(box, "Kind", f.kind.replace(/_/g, " "));
-    row(box, "Supplier → host", f.supplier_name + " → " + f.host_name);
+    row(box, "Kind", (GLYPHS[f.kind] || GLYPHS.other)[0]);
+    row(box, "Supplier → host", cname(f.supplier) + " → " + cname(f.host));
     row(box, "Operators", f.operators);
     row(box, "Equipment", f.equipment);
-    row(box, "Status", f.status.replace(/_/g, " ") + (f.year ? " (" + f.year + ")" : ""));
-    row(box, "Location", f.place_name + " — precision: " + f.precision);
-    if (f.precision === "country" || f.precision === "region") {
-      box.appendChild(el("div", "Location known only to " + f.precision + " level: the marker is not a pinpoint.", "gm-warn"));
+    row(box, "Status", words(f.status) + (f.year ? " (" + f.year + ")" : ""));
+    row(box, "Location", f.place + " — precision: " + f.precision);
+    if (f.vague) {
+      box.appendChild(el("div", "Location known only to " + (f.precision === "admin" ? "district" : f.precision) +
+        " level: the dashed ring shows the uncertainty; the glyph is not a pinpoint.", "gm-warn"));
     }
-    if (f.curated) box.appendChild(el("div", "Curated by an analyst", "gm-warn"));
-    var hist = el("div", null, "gm-row");
-    hist.appendChild(el("b", "History: "));
-    hist.appendChild(document.createTextNode(f.history.map(function (h) {
-      return (h.year || "n.d.") + " " + h.status.replace(/_/g, " ");
-    }).join("; ")));
-    box.appendChild(hist);
+    historyRow(box, f);
+    notes(box, f);
     evidenceBlock(box, f.evidence);
     return box;
   }
+  function linkTitle(r) { return cname(r.supplier) + " → " + cname(r.recipient) + ": " + words(r.kind); }
   function linkPopup(r) {
     var box = el("div", null, "gm-popup");
-    box.appendChild(el("div", r.supplier_name + " → " + r.recipient_name + ": " + r.kind.replace(/_/g, " "), "gm-title"));
-    row(box, "Status", r.status.replace(/_/g, " ") + (r.year ? " (" + r.year + ")" : ""));
+    box.appendChild(el("div", linkTitle(r), "gm-title"));
+    row(box, "Status", words(r.status) + (r.year ? " (" + r.year + ")" : "") + (IN_FORCE[r.status] ? " — in force" : " — not in force"));
     row(box, "Equipment", r.equipment);
     row(box, "Organisations", r.organizations);
-    row(box, "Reports", r.evidence.length);
-    if (r.speculative) box.appendChild(el("div", "Speculative: a forecast, scenario or possibility, not a reported fact.", "gm-warn"));
-    if (r.curated) box.appendChild(el("div", "Curated by an analyst", "gm-warn"));
+    historyRow(box, r);
+    notes(box, r);
     evidenceBlock(box, r.evidence);
     return box;
   }
+  function openPopup(latlng, content) {
+    return L.popup({maxWidth: 420, autoPanPadding: [20, 20]}).setLatLng(latlng).setContent(content).openOn(map);
+  }
+  function arcMiddle(r) { var i = 2 * Math.floor(r.arc.length / 4); return [r.arc[i], r.arc[i + 1]]; }
 
-  var canvas = L.canvas({padding: 0.5});
-  // Base map: Natural Earth countries, readable with no tiles at all.
-  map.createPane("gm-base"); map.getPane("gm-base").style.zIndex = 200;
-  L.geoJSON(DATA.countries, {pane: "gm-base", interactive: false,
+  // ---------------------------------------------------------------- hit testing (click, hover)
+  function segmentDistance(px, py, ax, ay, bx, by) {
+    var dx = bx - ax, dy = by - ay, t = ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy || 1);
+    t = Math.max(0, Math.min(1, t));
+    var x = ax + t * dx - px, y = ay + t * dy - py;
+    return Math.sqrt(x * x + y * y);
+  }
+  function hitTest(p) {
+    for (var i = drawnFacilities.length - 1; i >= 0; i--) {
+      var d = drawnFacilities[i], dx = d.x - p.x, dy = d.y - p.y;
+      if (dx * dx + dy * dy <= 12 * 12) return {facility: d.rec};
+    }
+    var best = null, bestDist = Infinity;
+    drawnLinks.forEach(function (d) {
+      var tol = d.rec.width / 2 + 4, xy = d.xy;
+      for (var j = 2; j < xy.length; j += 2) {
+        var dist = segmentDistance(p.x, p.y, xy[j - 2], xy[j - 1], xy[j], xy[j + 1]);
+        if (dist <= tol && dist < bestDist) { bestDist = dist; best = d.rec; }
+      }
+    });
+    return best ? {link: best} : null;
+  }
+  map.on("click", function (e) {
+    if (map._animatingZoom) return;
+    var hit = hitTest(e.layerPoint);
+    if (hit && hit.facility) openPopup([hit.facility.lat, hit.facility.lon], facilityPopup(hit.facility));
+    else if (hit) openPopup(e.latlng, linkPopup(hit.link));
+  });
+  var hoverTip = L.tooltip({direction: "top", offset: [0, -10], opacity: 0.95}), hoverFrame = null;
+  map.on("mousemove", function (e) {
+    if (hoverFrame) return;
+    hoverFrame = requestAnimationFrame(function () {
+      hoverFrame = null;
+      var hit = map._animatingZoom ? null : hitTest(e.layerPoint), container = map.getContainer();
+      container.classList.toggle("gm-hover", !!hit);
+      if (!hit) { map.closeTooltip(hoverTip); return; }
+      var text = hit.facility ? hit.facility.name + " (" + cname(hit.facility.supplier) + ", " + words(hit.facility.cls === "active" ? hit.facility.status : statusAsOf(hit.facility)) + ")"
+        : linkTitle(hit.link) + " (" + hit.link.evidence.length + (hit.link.evidence.length === 1 ? " report)" : " reports)");
+      hoverTip.setContent(el("span", text));
+      map.openTooltip(hoverTip, hit.facility ? L.latLng(hit.facility.lat, hit.facility.lon) : e.latlng);
+    });
+  });
+  map.on("mouseout", function () { map.closeTooltip(hoverTip); });
+
+  // ---------------------------------------------------------------- base map and recipient shading
+  map.createPane("gm-base").style.zIndex = 200;
+  L.geoJSON(DATA.base, {pane: "gm-base", interactive: false,
     style: {color: "#ffffff", weight: 0.6, fillColor: "#d9d9d9", fillOpacity: 1}}).addTo(map);
-
-  // Recipient countries shaded by the number of suppliers present.
-  var shading = window[DATA.recipient_layer];
-  L.geoJSON(DATA.recipient_shapes, {
+  var shading = L.geoJSON(null, {
     style: function (feat) {
       var n = feat.properties.suppliers.length;
       return {color: "#555555", weight: 0.8, fillColor: "#7a5195", fillOpacity: Math.min(0.15 + 0.15 * n, 0.6)};
     },
     onEachFeature: function (feat, layer) {
       var tip = el("div", null, "gm-tip");
-      tip.appendChild(el("b", feat.properties.name));
-      feat.properties.suppliers.forEach(function (s) {
-        tip.appendChild(el("div", s.name + ": " + s.kinds.join(", ")));
-      });
+      tip.appendChild(el("b", cname(feat.properties.code)));
+      feat.properties.suppliers.forEach(function (s) { tip.appendChild(el("div", cname(s[0]) + ": " + s[1].join(", "))); });
       layer.bindTooltip(tip, {sticky: true});
     }
-  }).addTo(shading);
+  }).addTo(window[DATA.recipient_layer]);
+  function updateShading() {
+    var by = {};
+    shownLinks.forEach(function (r) {
+      if (r.kind === "sanctions" || DATA.recipient_shapes[r.recipient] === undefined) return;
+      var s = by[r.recipient] = by[r.recipient] || {};
+      (s[r.supplier] = s[r.supplier] || {})[words(r.kind)] = 1;
+    });
+    shading.clearLayers();
+    shownRecipients = Object.keys(by).sort();
+    shownRecipients.forEach(function (cc) {
+      shading.addData({type: "Feature", geometry: DATA.base[DATA.recipient_shapes[cc]], properties: {
+        code: cc, suppliers: Object.keys(by[cc]).sort().map(function (s) { return [s, Object.keys(by[cc][s]).sort()]; })}});
+    });
+  }
 
-  DATA.links.forEach(function (r) {
-    var group = window[DATA.layers[r.supplier]];
-    var color = DATA.colors[r.supplier];
-    var line = L.polyline(r.coords, {color: color, weight: Math.min(2 + r.evidence.length, 8), opacity: 0.85,
-      dashArray: IN_FORCE[r.status] ? null : "6 6", renderer: canvas});
-    line.bindPopup(function () { return linkPopup(r); }, {maxWidth: 420});
-    line.addTo(group);
-    if (r.arrow) L.polygon(r.arrow, {color: color, weight: 1, fillColor: color, fillOpacity: 1, renderer: canvas}).addTo(group);
-  });
-  DATA.facilities.forEach(function (f) {
-    var group = window[DATA.layers[f.supplier]];
-    var color = DATA.colors[f.supplier];
-    var st = STATUS_STYLE[f.status] || STATUS_STYLE.unknown;
-    var vague = f.precision === "country" || f.precision === "region" || f.precision === "admin";
-    if (vague) {
-      L.circle([f.lat, f.lon], {radius: f.precision === "admin" ? 15000 : 120000, color: color, weight: 1,
-        dashArray: "4 4", fill: false, interactive: false, renderer: canvas}).addTo(group);
+  // ---------------------------------------------------------------- all places (off by default, drawn when shown)
+  var placesGroup = window[DATA.places_layer], placesDrawn = false;
+  var PlacesSwitch = L.Layer.extend({
+    onAdd: function () {
+      if (placesDrawn) return;
+      placesDrawn = true;
+      var canvas = L.canvas({padding: 0.5});
+      DATA.places.forEach(function (p) {
+        L.circleMarker([p[2], p[3]], {radius: 3, color: "#333333", weight: 1, fillOpacity: 0.6, renderer: canvas})
+          .bindTooltip(el("span", p[0] + " (" + p[1] + ", " + p[4] + " mention" + (p[4] === 1 ? "" : "s") + ")"))
+          .addTo(placesGroup);
+      });
     }
-    var marker = L.circleMarker([f.lat, f.lon], {radius: vague ? 7 : 8, color: st.grey ? "#777777" : color,
-      weight: 3, dashArray: st.dash, fillColor: color, fillOpacity: vague ? 0 : st.fill, renderer: canvas});
-    marker.bindPopup(function () { return facilityPopup(f); }, {maxWidth: 420});
-    marker.bindTooltip(f.name + " (" + f.supplier_name + ")");
-    marker.addTo(group);
   });
-  var placesGroup = window[DATA.places_layer];
-  DATA.places.forEach(function (p) {
-    L.circleMarker([p.lat, p.lon], {radius: 3, color: "#333333", weight: 1, fillOpacity: 0.6, renderer: canvas})
-      .bindTooltip(p.name + " (" + p.kind + ", " + p.mentions + " mention" + (p.mentions === 1 ? "" : "s") + ")")
-      .addTo(placesGroup);
-  });
+  new PlacesSwitch().addTo(placesGroup);
 
-  // Title, legend and sources.
-  var info = L.control({position: "topleft"});
-  info.onAdd = function () {
-    var box = el("div", null, "gm-panel gm-titlebox");
-    box.appendChild(el("div", DATA.title, "gm-maptitle"));
-    box.appendChild(el("div", DATA.subtitle, "gm-muted"));
-    return box;
+  // ---------------------------------------------------------------- controls
+  function panel(position, cls, build) {
+    var c = L.control({position: position});
+    c.onAdd = function () {
+      var box = el("div", null, "gm-panel " + cls);
+      build(box);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    c.addTo(map);
+    return c;
+  }
+  function svg(pathData) {
+    var ns = "http://www.w3.org/2000/svg", s = document.createElementNS(ns, "svg"), p = document.createElementNS(ns, "path");
+    s.setAttribute("viewBox", "0 0 16 16"); s.setAttribute("width", "16"); s.setAttribute("height", "16");
+    p.setAttribute("d", pathData); p.setAttribute("fill", "none"); p.setAttribute("stroke", "#222"); p.setAttribute("stroke-width", "2");
+    s.appendChild(p);
+    return s;
+  }
+
+  // Fullscreen: the Fullscreen API where the page may use it, else the map fills the window.
+  var fullscreen = L.control({position: "topleft"});
+  fullscreen.onAdd = function () {
+    var bar = el("div", null, "leaflet-bar gm-fullscreen"), a = el("a");
+    a.href = "#"; a.title = "Full screen"; a.setAttribute("role", "button"); a.setAttribute("aria-label", "Full screen");
+    a.appendChild(svg("M2 6V2h4M10 2h4v4M14 10v4h-4M6 14H2v-4"));
+    L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); toggleFullscreen(); });
+    L.DomEvent.disableClickPropagation(bar);
+    bar.appendChild(a);
+    return bar;
   };
-  info.addTo(map);
-  var legend = L.control({position: "bottomleft"});
-  legend.onAdd = function () {
-    var box = el("div", null, "gm-panel gm-legend");
-    box.appendChild(el("div", "Suppliers", "gm-head"));
-    DATA.suppliers.forEach(function (s) {
-      var item = el("div", null, "gm-legend-item");
-      var sw = el("span", null, "gm-swatch"); sw.style.background = s.color;
-      item.appendChild(sw); item.appendChild(document.createTextNode(s.name + " (" + s.count + ")"));
-      box.appendChild(item);
-    });
-    box.appendChild(el("div", "Markers", "gm-head"));
-    [["gm-dot gm-solid", "operational / completed"], ["gm-dot gm-half", "signed / under construction"],
-     ["gm-dot gm-hollow", "announced / negotiating / offered"], ["gm-dot gm-grey", "stalled / suspended / cancelled"],
-     ["gm-dot gm-ring", "location known only to district or country level"]].forEach(function (x) {
-      var item = el("div", null, "gm-legend-item"); item.appendChild(el("span", null, x[0]));
-      item.appendChild(document.createTextNode(x[1])); box.appendChild(item);
-    });
-    box.appendChild(el("div", "Links: solid = in force, dashed = not yet in force; width = number of reports", "gm-muted"));
-    var shade = el("div", null, "gm-legend-item"); var sw = el("span", null, "gm-swatch"); sw.style.background = "#7a5195";
-    sw.style.opacity = 0.45; shade.appendChild(sw); shade.appendChild(document.createTextNode("recipient country (darker: more suppliers)"));
-    box.appendChild(shade);
+  fullscreen.addTo(map);
+  function isFullscreen() {
+    var c = map.getContainer();
+    return document.fullscreenElement === c || c.classList.contains("gm-pseudo-fullscreen");
+  }
+  function toggleFullscreen() {
+    var c = map.getContainer();
+    if (document.fullscreenElement) { document.exitFullscreen(); return; }
+    if (c.classList.contains("gm-pseudo-fullscreen")) { c.classList.remove("gm-pseudo-fullscreen"); map.invalidateSize(); return; }
+    var pseudo = function () { c.classList.add("gm-pseudo-fullscreen"); map.invalidateSize(); };
+    if (c.requestFullscreen) c.requestFullscreen().then(function () { map.invalidateSize(); }, pseudo);
+    else pseudo();
+  }
+  document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+
+  // Title, counts, sources; then search.
+  var subtitle;
+  panel("topleft", "gm-titlebox", function (box) {
+    box.appendChild(el("div", DATA.title, "gm-maptitle"));
+    subtitle = box.appendChild(el("div", "", "gm-muted gm-counts"));
     var src = el("details", null, "gm-sources");
-    src.appendChild(el("summary", "Sources (" + Object.keys(DATA.articles).length + " articles)"));
-    Object.keys(DATA.articles).sort().forEach(function (id) {
-      var a = DATA.articles[id];
-      src.appendChild(el("div", a.title + (a.published ? " (" + a.published + ")" : "") + " — " + id));
+    src.appendChild(el("summary", "Sources (" + DATA.articles.length + " articles)"));
+    DATA.articles.slice().sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; }).forEach(function (a) {
+      var item = el("div");
+      item.appendChild(articleLink(a));
+      item.appendChild(el("span", " — " + a[0], "gm-muted"));
+      src.appendChild(item);
     });
     box.appendChild(src);
-    L.DomEvent.disableClickPropagation(box);
-    return box;
+  });
+
+  var searchIndex = null;
+  var TYPE_RANK = {facility: 0, organisation: 1, equipment: 2, place: 3};
+  function buildSearchIndex() {
+    searchIndex = [];
+    function add(text, type, context, target) {
+      if (text) searchIndex.push({key: String(text).toLowerCase(), text: String(text), type: type, context: context, target: target});
+    }
+    DATA.facilities.forEach(function (f) {
+      var target = {facility: f}, context = (GLYPHS[f.kind] || GLYPHS.other)[0] + " · " + cname(f.supplier) + " in " + f.place;
+      add(f.name, "facility", context, target);
+      add(f.place, "place", f.name, target);
+      f.operators.forEach(function (o) { add(o, "organisation", f.name, target); });
+      f.equipment.forEach(function (q) { add(q, "equipment", f.name, target); });
+    });
+    DATA.links.forEach(function (r) {
+      var target = {link: r};
+      r.organizations.forEach(function (o) { add(o, "organisation", linkTitle(r), target); });
+      r.equipment.forEach(function (q) { add(q, "equipment", linkTitle(r), target); });
+    });
+    DATA.places.forEach(function (p) { add(p[0], "place", p[1] + " · " + p[4] + " mention" + (p[4] === 1 ? "" : "s"), {place: p}); });
+  }
+  function search(query) {
+    var q = query.trim().toLowerCase(), hits = [], seen = {};
+    if (q.length < 2) return hits;
+    if (!searchIndex) buildSearchIndex();
+    searchIndex.forEach(function (entry) {
+      var pos = entry.key.indexOf(q);
+      if (pos < 0) return;
+      var key = entry.type + "\u0000" + entry.text + "\u0000" + entry.context;
+      if (seen[key]) return;
+      seen[key] = 1;
+      hits.push({entry: entry, rank: (pos === 0 ? 0 : 10) + TYPE_RANK[entry.type]});
+    });
+    hits.sort(function (a, b) { return a.rank - b.rank || (a.entry.text < b.entry.text ? -1 : a.entry.text > b.entry.text ? 1 : 0); });
+    return hits.slice(0, 12).map(function (h) { return h.entry; });
+  }
+  function showTarget(target) {
+    if (target.facility) {
+      var f = target.facility;
+      map.setView([f.lat, f.lon], Math.max(map.getZoom(), 7), {animate: false});
+      openPopup([f.lat, f.lon], facilityPopup(f));
+    } else if (target.link) {
+      var r = target.link, lls = [];
+      for (var i = 0; i < r.arc.length; i += 2) lls.push([r.arc[i], r.arc[i + 1]]);
+      map.fitBounds(L.latLngBounds(lls), {animate: false, padding: [30, 30]});
+      openPopup(arcMiddle(r), linkPopup(r));
+    } else {
+      var p = target.place, box = el("div", null, "gm-popup");
+      box.appendChild(el("div", p[0], "gm-title"));
+      row(box, "Kind", p[1]);
+      row(box, "Mentions", p[4]);
+      map.setView([p[2], p[3]], Math.max(map.getZoom(), 7), {animate: false});
+      openPopup([p[2], p[3]], box);
+    }
+  }
+  panel("topleft", "gm-search", function (box) {
+    var input = el("input");
+    input.type = "search"; input.placeholder = "Search facilities, places, organisations, equipment";
+    input.setAttribute("aria-label", "Search the map");
+    var list = el("ul", null, "gm-results"), current = [];
+    function render() {
+      current = search(input.value);
+      list.textContent = "";
+      current.forEach(function (entry, i) {
+        var item = el("li"), button = el("button");
+        button.type = "button";
+        button.appendChild(el("b", entry.text));
+        button.appendChild(el("span", " — " + entry.type + " · " + entry.context, "gm-muted"));
+        button.addEventListener("click", function () { showTarget(current[i].target); });
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      if (input.value.trim().length >= 2 && !current.length) list.appendChild(el("li", "No match", "gm-muted"));
+    }
+    input.addEventListener("input", render);
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && current.length) { e.preventDefault(); showTarget(current[0].target); }
+      if (e.key === "Escape") { input.value = ""; render(); }
+    });
+    box.appendChild(input);
+    box.appendChild(list);
+  });
+
+  // Year filter (from–to): hides facilities, links and shading outside the range.
+  var yearInputs = {};
+  panel("topright", "gm-years", function (box) {
+    box.appendChild(el("div", "Years reported", "gm-head"));
+    var line = el("div", null, "gm-year-row");
+    ["from", "to"].forEach(function (which, i) {
+      var input = el("input");
+      input.type = "number"; input.name = "gm-year-" + which; input.setAttribute("aria-label", "Year " + which);
+      if (YEARS.lo !== null) { input.min = YEARS.lo; input.max = YEARS.hi; input.value = i ? YEARS.hi : YEARS.lo; } else input.disabled = true;
+      input.addEventListener("change", applyYears);
+      input.addEventListener("input", applyYears);
+      yearInputs[which] = input;
+      if (i) line.appendChild(document.createTextNode(" – "));
+      line.appendChild(input);
+    });
+    box.appendChild(line);
+    var undated = el("label", null, "gm-undated"), check = el("input");
+    check.type = "checkbox"; check.checked = true; check.name = "gm-undated";
+    check.addEventListener("change", function () { state.undated = check.checked; refresh(); });
+    yearInputs.undated = check;
+    undated.appendChild(check); undated.appendChild(document.createTextNode(" records without a year"));
+    box.appendChild(undated);
+    var reset = el("button", "All years", "gm-reset");
+    reset.type = "button";
+    reset.addEventListener("click", function () {
+      yearInputs.from.value = YEARS.lo === null ? "" : YEARS.lo; yearInputs.to.value = YEARS.hi === null ? "" : YEARS.hi;
+      check.checked = true; state.undated = true; applyYears();
+    });
+    box.appendChild(reset);
+  });
+  function applyYears() {
+    var a = parseInt(yearInputs.from.value, 10), b = parseInt(yearInputs.to.value, 10);
+    state.from = isNaN(a) ? YEARS.lo : a;
+    state.to = isNaN(b) ? YEARS.hi : b;
+    refresh();
+  }
+
+  // Legend: what is drawn now (it follows the layers and the year filter), drawn by the same code.
+  function legendIcon(draw) {
+    var ratio = window.devicePixelRatio || 1, c = el("canvas", null, "gm-icon");
+    c.width = 30 * ratio; c.height = 22 * ratio; c.style.width = "30px"; c.style.height = "22px";
+    var ctx = c.getContext("2d");
+    ctx.scale(ratio, ratio);
+    draw(ctx);
+    return c;
+  }
+  function legendItem(box, icon, text, key) {
+    var item = el("div", null, "gm-legend-item");
+    if (key) item.setAttribute("data-key", key);
+    item.appendChild(icon);
+    item.appendChild(el("span", text));
+    box.appendChild(item);
+  }
+  var legendBox;
+  panel("bottomleft", "gm-legend", function (box) { legendBox = box; });
+  function updateLegend() {
+    var box = legendBox, neutral = "#555555";
+    box.textContent = "";
+    var counts = {}, kinds = {}, classes = {}, vague = false, inForce = false, pending = false, speculative = false, widths = {};
+    shownFacilities.forEach(function (f) {
+      counts[f.supplier] = (counts[f.supplier] || 0) + 1; kinds[f.kind] = 1; classes[f.cls] = 1; vague = vague || f.vague;
+    });
+    shownLinks.forEach(function (r) {
+      counts[r.supplier] = (counts[r.supplier] || 0) + 1;
+      if (r.speculative) speculative = true; else if (r.inForce) inForce = true; else pending = true;
+      widths[Math.min(r.evidence.length, 5)] = 1;
+    });
+    box.appendChild(el("div", "Suppliers shown", "gm-head"));
+    DATA.suppliers.forEach(function (s) {
+      if (!state.suppliers[s.code]) return;
+      var sw = el("span", null, "gm-swatch"); sw.style.background = s.color;
+      legendItem(box, sw, s.name + " (" + (counts[s.code] || 0) + ")", "supplier:" + s.code);
+    });
+    if (shownFacilities.length) {
+      box.appendChild(el("div", "Facilities", "gm-head"));
+      Object.keys(GLYPHS).forEach(function (k) {
+        if (kinds[k]) legendItem(box, legendIcon(function (ctx) { drawGlyph(ctx, k, "active", neutral, 15, 11, 0.8); }), GLYPHS[k][0], "kind:" + k);
+      });
+      box.appendChild(el("div", "Status", "gm-head"));
+      CLASS_ORDER.forEach(function (c) {
+        if (classes[c]) legendItem(box, legendIcon(function (ctx) { drawGlyph(ctx, "office", c, neutral, 15, 11, 0.8); }), CLASS_LABEL[c], "status:" + c);
+      });
+      if (vague) {
+        legendItem(box, legendIcon(function (ctx) { drawRing(ctx, 15, 11, 9.5, neutral); }),
+          "located only to district or country: not a pinpoint", "ring");
+      }
+    }
+    if (shownLinks.length) {
+      box.appendChild(el("div", "Links (supplier → recipient)", "gm-head"));
+      var sample = function (dash, alpha, width) {
+        return legendIcon(function (ctx) { drawLine(ctx, [2, 11, 28, 11], neutral, width, dash, alpha, true); });
+      };
+      if (inForce) legendItem(box, sample([], 0.85, 2), "in force (signed, building, operating)", "link:in-force");
+      if (pending) legendItem(box, sample([8, 6], 0.85, 2), "not (yet) in force", "link:pending");
+      if (speculative) legendItem(box, sample([2, 5], 0.5, 2), "speculative (forecast, scenario)", "link:speculative");
+      [1, 3, 5].forEach(function (n) {
+        var present = Object.keys(widths).some(function (w) { return n === 5 ? +w >= 5 : +w === n; });
+        if (present) legendItem(box, sample([], 0.85, 1.5 + 1.25 * (n - 1)), n === 5 ? "5 or more reports" : n + (n === 1 ? " report" : " reports"), "width:" + n);
+      });
+    }
+    if (shownRecipients.length && map.hasLayer(window[DATA.recipient_layer])) {
+      var sw = el("span", null, "gm-swatch"); sw.style.background = "#7a5195"; sw.style.opacity = 0.45;
+      legendItem(box, sw, "recipient country (darker: more suppliers)", "recipients");
+    }
+    if (!shownFacilities.length && !shownLinks.length) box.appendChild(el("div", "Nothing to show with these layers and years.", "gm-muted"));
+  }
+
+  // ---------------------------------------------------------------- wiring: layers → state → drawing
+  var booted = false;
+  function refresh() {
+    if (!booted) return;
+    shownFacilities = DATA.facilities.filter(isShown);
+    shownLinks = DATA.links.filter(isShown);
+    shownFacilities.forEach(function (f) { f.cls = STATUS_CLASS[statusAsOf(f)] || "unknown"; });
+    shownLinks.forEach(function (r) { r.inForce = !!IN_FORCE[statusAsOf(r)]; });
+    if (recordsCanvas._map) recordsCanvas._redraw();
+    updateShading();
+    updateLegend();
+    subtitle.textContent = DATA.articles.length + " articles · " + shownFacilities.length + " of " + DATA.facilities.length +
+      " facilities · " + shownLinks.length + " of " + DATA.links.length + " links shown";
+  }
+  var SupplierSwitch = L.Layer.extend({
+    initialize: function (code) { this.code = code; },
+    onAdd: function () { state.suppliers[this.code] = true; refresh(); },
+    onRemove: function () { state.suppliers[this.code] = false; refresh(); }
+  });
+  Object.keys(DATA.layers).forEach(function (cc) { new SupplierSwitch(cc).addTo(window[DATA.layers[cc]]); });
+  map.on("overlayadd overlayremove", function () { if (booted) updateLegend(); });
+  booted = true;
+  refresh();
+  recordsCanvas.addTo(map);
+
+  window.geomap = {
+    data: DATA, map: map, ready: false, readyAt: null,
+    // What is drawn now: ids of the facilities and links on the canvas, and the shaded countries.
+    shown: function () {
+      return {facilities: shownFacilities.map(function (f) { return f.id; }), links: shownLinks.map(function (r) { return r.id; }),
+        recipients: shownRecipients.slice()};
+    },
+    drawn: function () {
+      return {facilities: drawnFacilities.map(function (d) { return d.rec.id; }), links: drawnLinks.map(function (d) { return d.rec.id; })};
+    },
+    // The container point where a facility is drawn (to click it like a user would).
+    facilityPoint: function (id) {
+      var f = DATA.facilities.filter(function (x) { return x.id === id; })[0];
+      return f ? map.latLngToContainerPoint([f.lat, f.lon]) : null;
+    },
+    isFullscreen: isFullscreen
   };
-  legend.addTo(map);
-  window.geomap = {data: DATA, map: map};
+  requestAnimationFrame(function () { window.geomap.ready = true; window.geomap.readyAt = performance.now(); });
 })();
