@@ -28,24 +28,9 @@ from ..output import COORDINATE_DECIMALS
 from ..records import Records
 from ..resources import read_json
 from .assets import INLINE_PREFIX, inline_assets
+from .style import for_script, supplier_colors  # one definition of the look for every renderer
 
 __all__ = ["build_map", "render_html", "supplier_colors", "TileSource", "resolve_tiles"]
-
-# Colour-blind-safe colours: the Okabe–Ito palette for the main suppliers (the same colour on
-# every map), then Paul Tol's muted scheme for the others, in code order.
-_FIXED = {"RU": "#D55E00", "US": "#0072B2", "KR": "#009E73", "TR": "#CC79A7", "CN": "#E69F00",
-          "IL": "#56B4E9", "IN": "#000000", "FR": "#882255"}
-_EXTRA = ["#332288", "#117733", "#44AA99", "#999933", "#AA4499", "#661100", "#6699CC", "#888888"]
-
-
-def supplier_colors(codes: list[str]) -> dict[str, str]:
-    """A stable colour for each supplier country."""
-    out = {c: _FIXED[c] for c in codes if c in _FIXED}
-    spare = [c for c in _EXTRA if c not in out.values()]
-    for i, c in enumerate(sorted(c for c in codes if c not in out)):
-        out[c] = spare[i % len(spare)]
-    return out
-
 
 @dataclass(frozen=True)
 class TileSource:
@@ -177,7 +162,7 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
             shape_index[cc] = i
     counts = Counter([f["supplier"] for f in facilities] + [link["supplier"] for link in links])
     return {
-        "map": map_name, "title": title,
+        "map": map_name, "title": title, "style": for_script(),
         "layers": layers, "recipient_layer": recipient_layer, "places_layer": places_layer,
         "suppliers": [{"code": c, "name": cname(c), "color": colors[c], "count": counts[c]}
                       for c in sorted(layers, key=cname)],

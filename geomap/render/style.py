@@ -1,19 +1,17 @@
-"""How records look, defined once for every renderer (HTML map, PNG/SVG/PDF, KML).
+"""How records look, defined once for every renderer: the HTML map (which receives this as
+``DATA.style``), the static PNG/SVG/PDF maps and KML.
 
-Supplier colours, facility glyphs by kind, status styles, link and country styles. Glyphs are
-polygons in a unit box (x to the right, y up, within [-1, 1]): the HTML map draws them as SVG
-paths (:func:`svg_path`), the static exports as matplotlib marker paths.
+Supplier colours, facility glyphs by kind, status classes, uncertainty rings, link widths and
+dashes, and the base map's colours.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 __all__ = [
-    "supplier_colors", "IN_FORCE", "StatusStyle", "STATUS_STYLES", "status_style", "STATUS_LEGEND",
-    "GREY", "BASE_FILL", "BASE_EDGE", "RECIPIENT_FILL", "RECIPIENT_EDGE", "recipient_opacity",
-    "link_width", "VAGUE_PRECISIONS", "VAGUE_RING_KM", "GLYPHS", "glyph", "svg_path", "kind_label",
+    "supplier_colors", "IN_FORCE", "STATUS_CLASS", "CLASS_ORDER", "CLASS_LABEL", "GLYPHS", "glyph_label",
+    "glyph_path", "VAGUE_PRECISIONS", "RING_METRES", "link_width", "link_dash", "link_alpha",
+    "BASE_FILL", "BASE_EDGE", "RECIPIENT_FILL", "RECIPIENT_EDGE", "recipient_opacity", "GLYPH_EDGE",
+    "HALTED_FILL", "HALTED_EDGE", "HALTED_CROSS", "for_script",
 ]
 
 # Colour-blind-safe colours: the Okabe–Ito palette for the main suppliers (the same colour on
@@ -32,48 +30,72 @@ def supplier_colors(codes) -> dict[str, str]:
     return out
 
 
-# A relationship in one of these states is drawn solid; the others dashed.
+# A relationship in one of these states is in force: drawn solid, the others dashed.
 IN_FORCE = frozenset({"operational", "completed", "under_construction", "reactivated", "signed"})
 
+# Facility markers read by status class: active (filled), building (hatched), planned (white,
+# dashed outline), halted (grey, crossed out), unknown (white, dotted outline).
+STATUS_CLASS = {"operational": "active", "completed": "active", "reactivated": "active",
+                "under_construction": "building", "signed": "building", "announced": "planned",
+                "negotiating": "planned", "offered": "planned", "stalled": "halted", "suspended": "halted",
+                "cancelled": "halted", "unknown": "unknown"}
+CLASS_ORDER = ("active", "building", "planned", "halted", "unknown")
+CLASS_LABEL = {"active": "operational / completed", "building": "signed / under construction",
+               "planned": "announced / negotiating / offered", "halted": "stalled / suspended / cancelled",
+               "unknown": "status not reported"}
+GLYPH_EDGE = "#1a1a1a"  # outline of active glyphs
+HALTED_FILL, HALTED_EDGE, HALTED_CROSS = "#c8c8c8", "#555555", "#222222"
 
-@dataclass(frozen=True)
-class StatusStyle:
-    """A facility marker's look for one status: fill opacity, outline dashes, greyed outline."""
-
-    fill: float
-    dash: tuple[float, ...] | None = None  # on/off lengths in pixels (SVG stroke-dasharray)
-    grey: bool = False
-
-
-STATUS_STYLES = {
-    "operational": StatusStyle(0.9), "completed": StatusStyle(0.9),
-    "under_construction": StatusStyle(0.45), "reactivated": StatusStyle(0.7),
-    "signed": StatusStyle(0.25), "announced": StatusStyle(0.0),
-    "negotiating": StatusStyle(0.0, (3, 3)), "offered": StatusStyle(0.0, (3, 3)),
-    "stalled": StatusStyle(0.0, (1, 4), True), "suspended": StatusStyle(0.0, (1, 4), True),
-    "cancelled": StatusStyle(0.0, (1, 4), True), "unknown": StatusStyle(0.15, (2, 2)),
+# Facility glyphs: (legend label, SVG path data in a 20×20 box centred on the point, y down).
+GLYPHS = {
+    "mro_center": ("maintenance / MRO centre", "M-3,-9H3V-3H9V3H3V9H-3V3H-9V-3H-3Z"),
+    "factory": ("factory", "M-9,9V-1L-4,-5V-1L1,-5V-1L5,-5V-9H9V9Z"),
+    "shipyard": ("shipyard", "M-9,1H9L6,8H-6Z M-6,-0.5V-9H5V-6.5H-3.5V-0.5Z"),
+    "naval_base": ("naval base", "M-1.5,-9H1.5V-6H4V-3.5H1.5V5.2C4,5 6,3.5 7,1L9,2.5C7.5,6.5 4,9 0,9C-4,9 -7.5,6.5 "
+                                 "-9,2.5L-7,1C-6,3.5 -4,5 -1.5,5.2V-3.5H-4V-6H-1.5Z"),
+    "air_base": ("air base", "M0,-10C1.3,-10 1.6,-8.5 1.6,-7V-2L9,2V4.5L1.6,2.5V6.5L4,8.5V10L0,9L-4,10V8.5L-1.6,6.5V2.5"
+                             "L-9,4.5V2L-1.6,-2V-7C-1.6,-8.5 -1.3,-10 0,-10Z"),
+    "military_base": ("military base", "M0,-10L2.35,-3.24L9.51,-3.09L3.8,1.24L5.88,8.09L0,4L-5.88,8.09L-3.8,1.24"
+                                       "L-9.51,-3.09L-2.35,-3.24Z"),
+    "training_center": ("training centre", "M0,-9L9.5,7.5H-9.5Z"),
+    "space_or_tracking_station": ("space or tracking station",
+                                  "M-9.5,-5A9.5,9.5 0 0 0 9.5,-5Z M-1.5,4H1.5V7.5H5V10H-5V7.5H-1.5Z"),
+    "port": ("port", "M-9.5,-3.5H9.5V1H-9.5Z M-7.5,1V8.5H-4V1Z M4,1V8.5H7.5V1Z M-2,-9.5H2V-3.5H-2Z"),
+    "airstrip": ("airstrip", "M-10,7L7,-10L10,-7L-7,10Z"),
+    "office": ("office", "M-7,-9H7V9H-7Z"),
+    "other": ("other facility", "M-8.5,0A8.5,8.5 0 1 0 8.5,0A8.5,8.5 0 1 0 -8.5,0Z"),
 }
 
-# Legend rows for marker styles: (label, a status drawn that way).
-STATUS_LEGEND = (
-    ("operational / completed", "operational"),
-    ("signed / under construction", "under_construction"),
-    ("announced / negotiating / offered", "negotiating"),
-    ("stalled / suspended / cancelled", "cancelled"),
-)
+
+def glyph_label(kind: str) -> str:
+    return GLYPHS.get(kind, GLYPHS["other"])[0]
 
 
-def status_style(status: str) -> StatusStyle:
-    return STATUS_STYLES.get(status, STATUS_STYLES["unknown"])
+def glyph_path(kind: str) -> str:
+    return GLYPHS.get(kind, GLYPHS["other"])[1]
 
 
-GREY = "#777777"
+# Facilities known only to these precisions get an uncertainty ring of this radius.
+VAGUE_PRECISIONS = frozenset({"admin", "country", "region"})
+RING_METRES = {"admin": 15_000, "country": 120_000, "region": 500_000}
+
+
+def link_width(n_reports: int) -> float:
+    """Link width in pixels by the number of reports (5 or more: the widest)."""
+    return 1.5 + 1.25 * (min(max(n_reports, 1), 5) - 1)
+
+
+def link_dash(status: str, speculative: bool) -> tuple[float, ...]:
+    """Dash pattern in pixels: speculative dotted, not in force dashed, in force solid (empty)."""
+    return (2, 5) if speculative else () if status in IN_FORCE else (8, 6)
+
+
+def link_alpha(speculative: bool) -> float:
+    return 0.5 if speculative else 0.85
+
+
 BASE_FILL, BASE_EDGE = "#d9d9d9", "#ffffff"
 RECIPIENT_FILL, RECIPIENT_EDGE = "#7a5195", "#555555"
-
-# Facilities known only to these precisions get a hollow marker and an uncertainty ring.
-VAGUE_PRECISIONS = frozenset({"admin", "country", "region"})
-VAGUE_RING_KM = {"admin": 15.0, "country": 120.0, "region": 120.0}
 
 
 def recipient_opacity(n_suppliers: int) -> float:
@@ -81,71 +103,8 @@ def recipient_opacity(n_suppliers: int) -> float:
     return min(0.15 + 0.15 * n_suppliers, 0.6)
 
 
-def link_width(n_reports: int) -> float:
-    """Link line width (pixels) by the number of reports."""
-    return float(min(2 + n_reports, 8))
-
-
-def _circle(r: float = 1.0, n: int = 20, cy: float = 0.0) -> list[tuple[float, float]]:
-    return [(round(r * math.cos(2 * math.pi * i / n), 3), round(cy + r * math.sin(2 * math.pi * i / n), 3))
-            for i in range(n)]
-
-
-def _star(points: int = 5, outer: float = 1.0, inner: float = 0.45) -> list[tuple[float, float]]:
-    out = []
-    for i in range(2 * points):
-        r = outer if i % 2 == 0 else inner
-        a = math.pi / 2 + math.pi * i / points
-        out.append((round(r * math.cos(a), 3), round(r * math.sin(a), 3)))
-    return out
-
-
-def _polygon(n: int, r: float = 1.0) -> list[tuple[float, float]]:
-    return [(round(r * math.cos(math.pi / 2 + 2 * math.pi * i / n), 3),
-             round(r * math.sin(math.pi / 2 + 2 * math.pi * i / n), 3)) for i in range(n)]
-
-
-# One glyph per facility kind: a tuple of closed rings.
-GLYPHS: dict[str, tuple[tuple[tuple[float, float], ...], ...]] = {
-    "mro_center": (tuple(_polygon(6)),),  # a nut
-    "factory": (((-1, -0.8), (1, -0.8), (1, 0.2), (0.33, 0.75), (0.33, 0.2), (-0.33, 0.75), (-0.33, 0.2),
-                 (-1, 0.75)),),  # saw-tooth roof
-    "shipyard": (((-1, -0.2), (1, -0.2), (0.6, -0.8), (-0.6, -0.8)),  # hull under a crane
-                 ((-0.75, -0.2), (-0.5, -0.2), (-0.5, 0.65), (0.85, 0.65), (0.85, 0.9), (-0.75, 0.9))),
-    "naval_base": (((-1, -0.1), (-0.3, -0.1), (-0.3, 0.4), (-0.08, 0.4), (-0.08, 0.9), (0.08, 0.9), (0.08, 0.4),
-                    (0.3, 0.4), (0.3, -0.1), (1, -0.1), (0.7, -0.7), (-0.7, -0.7)),),  # a warship
-    "air_base": (((0, 1), (0.12, 0.75), (0.12, 0.25), (1, -0.15), (1, -0.35), (0.12, -0.1), (0.12, -0.6),
-                  (0.4, -0.8), (0.4, -0.95), (0, -0.85), (-0.4, -0.95), (-0.4, -0.8), (-0.12, -0.6),
-                  (-0.12, -0.1), (-1, -0.35), (-1, -0.15), (-0.12, 0.25), (-0.12, 0.75)),),  # an aircraft
-    "military_base": (tuple(_star()),),
-    "training_center": (((-0.95, -0.8), (0.95, -0.8), (0, 0.9)),),
-    "space_or_tracking_station": (tuple([(-0.8, 0.2)] + [(round(0.8 * math.cos(math.pi + math.pi * i / 10), 3),
-                                                          round(0.2 + 0.8 * math.sin(math.pi + math.pi * i / 10), 3))
-                                                         for i in range(1, 10)] + [(0.8, 0.2)]),
-                                  ((-0.5, -1), (0.5, -1), (0, -0.45))),  # a dish on a stand
-    "port": (((0, 1), (1, 0), (0, -1), (-1, 0)),),
-    "airstrip": (((-1, -0.28), (1, -0.28), (1, 0.28), (-1, 0.28)),),
-    "office": (((-0.8, -0.8), (0.8, -0.8), (0.8, 0.8), (-0.8, 0.8)),),
-    "other": (tuple(_circle()),),
-}
-
-
-def glyph(kind: str) -> tuple[tuple[tuple[float, float], ...], ...]:
-    """The rings of a facility kind's glyph (a circle for unknown kinds)."""
-    return GLYPHS.get(kind, GLYPHS["other"])
-
-
-def svg_path(kind: str, size: float = 16.0) -> str:
-    """The glyph as an SVG path ``d`` attribute in a ``size``×``size`` box (y down)."""
-    half = size / 2
-    parts = []
-    for ring in glyph(kind):
-        pts = [f"{round(half + x * half, 2):g} {round(half - y * half, 2):g}" for x, y in ring]
-        parts.append("M" + " L".join(pts) + " Z")
-    return " ".join(parts)
-
-
-def kind_label(kind: str) -> str:
-    """A kind as people write it: ``mro_center`` -> ``MRO center``."""
-    text = kind.replace("_", " ")
-    return "MRO center" if kind == "mro_center" else text
+def for_script() -> dict:
+    """The look as the HTML map's script reads it (``DATA.style``)."""
+    return {"glyphs": {k: list(v) for k, v in GLYPHS.items()}, "status_class": STATUS_CLASS,
+            "class_order": list(CLASS_ORDER), "class_label": CLASS_LABEL,
+            "in_force": {s: 1 for s in sorted(IN_FORCE)}, "ring_metres": RING_METRES}

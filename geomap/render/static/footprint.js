@@ -11,29 +11,9 @@
   // ---------------------------------------------------------------- vocabulary
   var STATUS_ORDER = ["unknown", "offered", "negotiating", "announced", "signed", "under_construction",
     "operational", "completed", "stalled", "suspended", "cancelled", "reactivated"];
-  var STATUS_CLASS = {operational: "active", completed: "active", reactivated: "active",
-    under_construction: "building", signed: "building", announced: "planned", negotiating: "planned",
-    offered: "planned", stalled: "halted", suspended: "halted", cancelled: "halted", unknown: "unknown"};
-  var CLASS_ORDER = ["active", "building", "planned", "halted", "unknown"];
-  var CLASS_LABEL = {active: "operational / completed", building: "signed / under construction",
-    planned: "announced / negotiating / offered", halted: "stalled / suspended / cancelled",
-    unknown: "status not reported"};
-  var IN_FORCE = {operational: 1, completed: 1, under_construction: 1, reactivated: 1, signed: 1};
-  // Facility glyphs as SVG path data in a 20×20 box centred on the point; the legend draws the same.
-  var GLYPHS = {
-    mro_center: ["maintenance / MRO centre", "M-3,-9H3V-3H9V3H3V9H-3V3H-9V-3H-3Z"],
-    factory: ["factory", "M-9,9V-1L-4,-5V-1L1,-5V-1L5,-5V-9H9V9Z"],
-    shipyard: ["shipyard", "M-9,1H9L6,8H-6Z M-6,-0.5V-9H5V-6.5H-3.5V-0.5Z"],
-    naval_base: ["naval base", "M-1.5,-9H1.5V-6H4V-3.5H1.5V5.2C4,5 6,3.5 7,1L9,2.5C7.5,6.5 4,9 0,9C-4,9 -7.5,6.5 -9,2.5L-7,1C-6,3.5 -4,5 -1.5,5.2V-3.5H-4V-6H-1.5Z"],
-    air_base: ["air base", "M0,-10C1.3,-10 1.6,-8.5 1.6,-7V-2L9,2V4.5L1.6,2.5V6.5L4,8.5V10L0,9L-4,10V8.5L-1.6,6.5V2.5L-9,4.5V2L-1.6,-2V-7C-1.6,-8.5 -1.3,-10 0,-10Z"],
-    military_base: ["military base", "M0,-10L2.35,-3.24L9.51,-3.09L3.8,1.24L5.88,8.09L0,4L-5.88,8.09L-3.8,1.24L-9.51,-3.09L-2.35,-3.24Z"],
-    training_center: ["training centre", "M0,-9L9.5,7.5H-9.5Z"],
-    space_or_tracking_station: ["space or tracking station", "M-9.5,-5A9.5,9.5 0 0 0 9.5,-5Z M-1.5,4H1.5V7.5H5V10H-5V7.5H-1.5Z"],
-    port: ["port", "M-9.5,-3.5H9.5V1H-9.5Z M-7.5,1V8.5H-4V1Z M4,1V8.5H7.5V1Z M-2,-9.5H2V-3.5H-2Z"],
-    airstrip: ["airstrip", "M-10,7L7,-10L10,-7L-7,10Z"],
-    office: ["office", "M-7,-9H7V9H-7Z"],
-    other: ["other facility", "M-8.5,0A8.5,8.5 0 1 0 8.5,0A8.5,8.5 0 1 0 -8.5,0Z"]
-  };
+  // The look shared with the static maps and KML: geomap/render/style.py, sent as DATA.style.
+  var STYLE = DATA.style, STATUS_CLASS = STYLE.status_class, CLASS_ORDER = STYLE.class_order,
+    CLASS_LABEL = STYLE.class_label, IN_FORCE = STYLE.in_force, GLYPHS = STYLE.glyphs;
   var PATHS = {};
   Object.keys(GLYPHS).forEach(function (k) { PATHS[k] = new Path2D(GLYPHS[k][1]); });
   var GLYPH_SCALE = 0.9;  // 18 px glyphs
@@ -190,7 +170,7 @@
     ctx.restore();
   }
   function ringRadius(f, zoom) {  // metres of the uncertainty, in pixels, never inside the glyph
-    var metres = f.precision === "admin" ? 15000 : f.precision === "region" ? 500000 : 120000;
+    var metres = STYLE.ring_metres[f.precision] || STYLE.ring_metres.country;
     var perPixel = 40075016.686 * Math.cos(f.lat * PROJ) / (256 * Math.pow(2, zoom));
     return Math.max(14, metres / perPixel);
   }
