@@ -1,29 +1,28 @@
-"""Event coding on the held-out articles: relationship precision and recall against tests/data/heldout-expected.json.
+"""Event coding on the held-out articles: relationship precision and recall against
+tests/data/heldout-expected.json, for the whole set and for each of its annotated sets.
 
     python benchmarks/heldout.py [-v]
-"""
-import json
-import sys
 
+The scoring is geomap's own (`geomap evaluate-records`, geomap/evaluate_records.py).
+"""
+import sys
 from pathlib import Path
-from geomap.ingest import read_articles
-from geomap.extract import Extractor
-ex = Extractor()
-exp = json.load(open('tests/data/heldout-expected.json'))['articles']
-arts = {a.id: a for a in read_articles(['tests/data/articles'])}
-tp=fp=fn=0; mn_viol=0; miss=[]; extra=[]
-for aid, e in exp.items():
-    key = next((k for k in arts if k == aid or k.endswith(aid) or arts[k].id == aid), None)
-    if key is None: print("missing article", aid); continue
-    r = ex.read(arts[key])
-    got = {(x.supplier, x.recipient, x.kind) for x in r.relations if not x.speculative}
-    want = {(x['supplier'], x['recipient'], x['kind']) for x in e['relationships'] if not x.get('speculative')}
-    tp += len(got & want); fp += len(got - want); fn += len(want - got)
-    miss += [(aid[:22],)+m for m in sorted(want-got)]; extra += [(aid[:22],)+m for m in sorted(got-want)]
-    for m in e.get('must_not', []):
-        if 'supplier' in m and any((x.supplier, x.recipient) == (m['supplier'], m['recipient']) for x in r.relations if not x.speculative):
-            mn_viol += 1
-p = tp/(tp+fp) if tp+fp else 0; rc = tp/(tp+fn) if tp+fn else 0
-print(f"held-out relationships: precision {p:.2f} recall {rc:.2f} (tp {tp} fp {fp} fn {fn}); must_not violated {mn_viol}")
-if '-v' in sys.argv:
-    print("MISSED", miss); print("EXTRA", extra)
+
+from geomap.evaluate_records import format_table, load_gold, score_records
+from geomap.pipeline import extract_records
+
+ROOT = Path(__file__).resolve().parent.parent
+gold = load_gold(ROOT / "tests/data/heldout-expected.json")
+records = extract_records([ROOT / "tests/data/articles"])
+groups = {"all": gold.articles}
+for name in sorted(set(gold.sets.values())):
+    groups[name] = [a for a in gold.articles if gold.sets.get(a) == name]
+for name, articles in groups.items():
+    result = score_records(gold, records.relationships, records.facilities, articles=articles).as_dict()
+    r = result["relationships"]
+    print(f"held-out relationships [{name}, {len(articles)} articles]: precision {r['precision']:.2f} "
+          f"recall {r['recall']:.2f} (tp {r['tp']} fp {r['fp']} fn {r['fn']}); "
+          f"status right {r['status_accuracy']}, year right {r['year_accuracy']}; "
+          f"must_not violated {result['must_not_violated']}")
+    if "-v" in sys.argv and name == "all":
+        print(format_table(result))

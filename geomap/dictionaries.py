@@ -62,6 +62,10 @@ class Dictionaries:
     buyer_verbs: re.Pattern[str]
     supplier_after: re.Pattern[str]  # what follows a country or demonym that makes it the supplier
     recipient_after: re.Pattern[str]  # ... the host or recipient
+    trainee_after: re.Pattern[str]  # ... the trainees of a training report
+    presence_cues: re.Pattern[str]  # words that make a base a foreign presence rather than a place
+    lowercase_demonyms: dict[str, str] = field(default_factory=dict)  # Spanish/Portuguese adjectives
+    lowercase_demonym_re: re.Pattern[str] | None = None
     sources: list[str] = field(default_factory=list)
 
 
@@ -124,6 +128,10 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
                     shares[row[0].upper()] = float(row[1])
                 except ValueError:
                     continue
+    lowercase = {form: cc.upper() for cc, lang, form in read_tsv(data_path("demonyms.tsv"), 3)
+                 if lang in ("es", "pt") and form[:1].islower()}
+    lower_re = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(lowercase, key=lambda f: (-len(f), f)))
+                          + r")(?![\w-])") if lowercase else None
     actor_re = None
     if actors:
         alternatives = "|".join(re.escape(a) for a in sorted(actors, key=lambda a: (-len(a), a)))
@@ -147,6 +155,11 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
                 + "|".join(trig["supplier_nouns"]) + r")\b", re.I),
             recipient_after=re.compile(
                 r"(?:['’]s)?\s*(?:[\w-]+\s+)?(?:" + "|".join(trig["recipient_nouns"]) + r")\b", re.I),
+            trainee_after=re.compile(
+                r"(?:['’]s)?\s*(?:[\w-]+\s+){0,2}?(?:" + "|".join(trig["trainee_nouns"]) + r")\b", re.I),
+            presence_cues=_words(trig["presence_cues"]),
+            lowercase_demonyms=lowercase,
+            lowercase_demonym_re=lower_re,
         )
     except (KeyError, re.error) as err:
         raise ConfigurationError(f"triggers.yaml: missing or bad section ({err})") from err

@@ -24,8 +24,29 @@ __all__ = ["ReportedRelation", "ReportedFacility", "ArticleReading", "read_artic
 
 _RECIPIENT_PREPS = re.compile(
     r"(?:\b(?:in|to|for|into|across|throughout|off(?: the)?(?: coast of)?|like|such as|including|"
-    r"e\.g\.,?|on|against|at|with|en|a|para|hacia|no|na|em|com)\s+(?:the\s+)?(?:\w+\s+){0,1})$", re.I)
+    r"e\.g\.,?|on|against|at|en|a|para|hacia|no|na|em)\s+(?:the\s+)?(?:\w+\s+){0,1})$", re.I)
 _SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por)\s+(?:the\s+)?$", re.I)
+# "bought from X", "compró a X": the buyer verb's source is the supplier.
+_BOUGHT_FROM = re.compile(
+    r"\b(?:bought|buys|buy|purchased|purchases|acquired|acquires|ordered|orders|imported|imports|procured|received|"
+    r"compr(?:[oó]|aron|a|an|ou|aram)|adquiri(?:[oó]|eron|u|ram)|recibi[oó]|recebeu)\s+(?:[\w$.,-]+\s+){0,8}?"
+    r"(?:from|a|de|à|ao|da|do|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
+# "the United States, which delivered ...": a relative clause that makes its antecedent the supplier.
+_WHICH_SUPPLIED = re.compile(
+    r"['’]?s?,?\s+(?:which|that|who|que)\s+(?:has\s+|had\s+|have\s+)?(?:also\s+|already\s+)?"
+    r"(?:delivered|supplied|sold|built|provided|donated|trained|entreg[oó]|vendi[oó]|suministr[oó]|entregou|vendeu)\b", re.I)
+# The host's own base or plant named as a place ("the air force's maintenance base").
+_OWN_FACILITY = re.compile(r"\b(?:the\s+)?(?:air force|army|navy|military|armed forces|coast guard)['’]s\s+(?:[\w-]+\s+){0,2}$", re.I)
+# "in the country": the article's host.
+_THE_COUNTRY = re.compile(r"\b(?:in|to) the country\b|\ben el pa[ií]s\b|\bno pa[ií]s\b", re.I)
+# A maintenance word that describes a course ("maintenance training") is training, not maintenance.
+_COURSE_AFTER = re.compile(r"\s+(?:training|courses?|instruction|curso|cursos|capacitaci[oó]n|treinamento)\b", re.I)
+_RECIPIENT_BREAK = re.compile(
+    r";|—|\bwhile\b|\bwhereas\b|\bbut\b|,?\s(?:after|because|since|following|amid|although|though|the latter|"
+    r"mientras|pero|tras|porque|aunque|enquanto|mas|porque)\b", re.I)
+_DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s[—–]\s")
+_TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
+_PRESENCE_FACILITIES = ("naval_base", "air_base", "military_base", "port", "airstrip")
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s—\s|—|\bwhile\b|\bwhereas\b|\bbut\b|\bmientras\b|\bpero\b|\benquanto\b", re.I)
@@ -39,6 +60,7 @@ _ANAPHOR = re.compile(
     r"programas?|proyecto|projeto|centro|planta|f[aá]brica)\b", re.I)
 _HEADING = re.compile(r"^[^.!?]{1,80}$")
 _SANCTION_IMPOSER_GAP = 30
+_SANCTION_OBJECT_END = re.compile(r"[,;:—]|\s(?:as|over|for|because|after|while|amid|por|tras|mientras)\s", re.I)
 
 
 @dataclass
@@ -114,6 +136,7 @@ class Extractor:
     def __init__(self, geoparser: Geoparser | None = None, dictionaries: Dictionaries | None = None) -> None:
         self.geoparser = geoparser or Geoparser()
         self.d = dictionaries or load_dictionaries()
+        self._host: str | None = None  # the current article's most named country
 
     # --------------------------------------------------------------- article level
     def read(self, article: Article) -> ArticleReading:
@@ -125,8 +148,10 @@ class Extractor:
         scenario = self._scenario_flags(sentences)
         last_recipients: dict[int, list[str]] = {}
         pending: list[tuple[Sentence, bool, list[_Actor]]] = []
+        named = self._named_countries(text, cands)
+        self._host = _main_host(named)
         for sent, in_scenario in zip(sentences, scenario):
-            actors = self._actors(text, sent, cands)
+            actors = self._actors(text, sent, cands, named)
             rels, facs, recips = self._code_sentence(article, sent, actors, cands, in_scenario,
                                                      carry=last_recipients.get(sent.paragraph))
             if recips:
@@ -162,7 +187,20 @@ class Extractor:
         return flags
 
     # --------------------------------------------------------------- sentence level
-    def _actors(self, text: str, sent: Sentence, cands: list[Candidate]) -> list[_Actor]:
+    def _named_countries(self, text: str, cands: list[Candidate]) -> Counter[str]:
+        """Countries the article names as such (country, demonym, capital or organisation),
+        with their number of mentions; a town alone does not bring its country into the article."""
+        named: Counter[str] = Counter()
+        for c in cands:
+            if c.choice is not None and c.choice.country and (c.demonym or c.choice.kind == "country" or c.choice.capital):
+                named[c.choice.country] += 1
+        if self.d.actor_re is not None:
+            named.update(self.d.actors[m.group()].country for m in self.d.actor_re.finditer(text))
+        if self.d.lowercase_demonym_re is not None:
+            named.update(self.d.lowercase_demonyms[m.group()] for m in self.d.lowercase_demonym_re.finditer(text))
+        return named
+
+    def _actors(self, text: str, sent: Sentence, cands: list[Candidate], named: Counter[str] | None = None) -> list[_Actor]:
         out: list[_Actor] = []
         for c in cands:
             if c.start < sent.start or c.end > sent.end or c.choice is None or not c.choice.country:
@@ -170,7 +208,13 @@ class Extractor:
             e = c.choice
             source = "demonym" if c.demonym else "country" if e.kind == "country" else \
                 "capital" if e.capital else "place"
+            if source == "place" and named is not None and e.country not in named:
+                continue  # a town of a country the article never names is more likely a misreading
             out.append(_Actor(e.country, c.start, c.end, c.surface, source))
+        if self.d.lowercase_demonym_re is not None:
+            for m in self.d.lowercase_demonym_re.finditer(text, sent.start, sent.end):
+                if not any(a.start <= m.start() < a.end for a in out):
+                    out.append(_Actor(self.d.lowercase_demonyms[m.group()], m.start(), m.end(), m.group(), "demonym"))
         if self.d.actor_re is not None:
             for m in self.d.actor_re.finditer(text, sent.start, sent.end):
                 actor = self.d.actors[m.group()]
@@ -204,38 +248,128 @@ class Extractor:
                 out.append(h)
         return out
 
+    def _filter_triggers(self, text: str, sent: Sentence, actors: list[_Actor], triggers, facility_hits):
+        """Drop the trigger readings the sentence's context rules out.
+
+        - a maintenance word that names a course ("maintenance training", "train crews to
+          operate and maintain") is training;
+        - a base is a foreign presence only when something says so (troops, deployment,
+          hosting, a foreign country's name right before it); otherwise it is a place, and
+          "the air force's maintenance base" is the host's own.
+        """
+        names = [(a.start, a.end) for a in actors if a.source == "org"]
+        triggers = [t for t in triggers if not any(n0 <= t[0] < n1 for n0, n1 in names)
+                    and not (t[2] == "sanctions" and _TITLE_WORD.match(text, t[1]))]
+        facility_hits = [f for f in facility_hits if not any(n0 <= f[0] < n1 for n0, n1 in names)]
+        training_at = [s0 for s0, _e, k in triggers if k == "training"]
+        kept = []
+        for s0, e0, kind in triggers:
+            if kind == "maintenance" and (_COURSE_AFTER.match(text, e0) or any(
+                    0 < s0 - t < 100 and self._clause(text, sent, t) == self._clause(text, sent, s0) for t in training_at)):
+                continue
+            kept.append((s0, e0, kind))
+        facilities = []
+        base_spans = []
+        for fs, fe, fkind in facility_hits:
+            before = text[max(sent.start, fs - 60):fs]
+            if _OWN_FACILITY.search(before):
+                base_spans.append((fs, fe))
+                continue
+            if fkind in _PRESENCE_FACILITIES and not self._foreign_base(text, sent, actors, fs):
+                base_spans.append((fs, fe))
+                continue
+            facilities.append((fs, fe, fkind))
+        kept = [t for t in kept if not any(b0 <= t[0] < b1 or t[0] <= b0 < t[1] for b0, b1 in base_spans)]
+        return kept, facilities
+
+    def _near_trigger(self, text: str, sent: Sentence, actors: list[_Actor], country: str, specific, generics) -> bool:
+        """Whether a country the sentence names without a role cue shares a clause with a
+        trigger ("suspended purchases from Israel, after dozens of Palestinians were killed")."""
+        anchors = [t[0] for t in specific] + [g.start() for g in generics]
+        spans = {self._recipient_clause(text, sent, p) for p in anchors}
+        return any(self._recipient_clause(text, sent, a.start) in spans for a in actors if a.country == country)
+
+    def _recipient_clause(self, text: str, sent: Sentence, pos: int) -> tuple[int, int]:
+        start, end = sent.start, sent.end
+        for m in _RECIPIENT_BREAK.finditer(text, sent.start, sent.end):
+            if m.end() <= pos:
+                start = m.end()
+            elif m.start() >= pos:
+                end = m.start()
+                break
+        return start, end
+
+    def _foreign_base(self, text: str, sent: Sentence, actors: list[_Actor], start: int) -> bool:
+        """Whether a base mentioned at ``start`` is a foreign presence."""
+        cstart, cend = self._clause(text, sent, start)
+        names = [(a.start, a.end) for a in actors if a.source == "org"]
+        if any(not any(n0 <= m.start() < n1 for n0, n1 in names)
+               for m in self.d.presence_cues.finditer(text, cstart, cend)):
+            return True
+        near = [a for a in actors if 0 <= start - a.end <= 30 and a.source in ("demonym", "country", "org", "capital")
+                and re.fullmatch(r"(?:['’]s)?[\s\w-]*", text[a.end:start])]
+        return bool(near) and (self._host is None or any(a.country != self._host for a in near))
+
     def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
-               buyer_verb: re.Match[str] | None) -> tuple[Counter[str], Counter[str]]:
+               buyer_verb: re.Match[str] | None, training: bool = False) -> tuple[Counter[str], Counter[str]]:
         sup: Counter[str] = Counter()
         rec: Counter[str] = Counter()
+        explicit: set[str] = set()  # countries a cue names as the supplier
+        trainees = {a.country for a in actors if training and a.source in ("demonym", "country")
+                    and self.d.trainee_after.match(text[a.end:min(sent.end, a.end + 45)])}
         subject_done = False
+        dateline = _DATELINE.match(text, sent.start)
         for a in actors:
+            if dateline and a.end <= dateline.end():
+                continue  # "RÍO CUARTO, Argentina, Dec. 6, 2025 —" says where, not who
             after = text[a.end:min(sent.end, a.end + 45)]
-            before = text[max(sent.start, a.start - 40):a.start]
+            before = text[max(sent.start, a.start - 80):a.start]
             if a.source == "org" and a.org is not None:
-                if a.org.supplier_side:
+                if self._supplier_side(a.org):
                     sup[a.country] += 3.0
-                else:
+                    explicit.add(a.country)
+                elif a.org.type == "state_company":
                     rec[a.country] += 1.0
             elif a.source in ("demonym", "country", "capital"):
-                if self.d.supplier_after.match(after):
+                if a.country in trainees:
+                    rec[a.country] += 3.0
+                elif self.d.supplier_after.match(after) or _WHICH_SUPPLIED.match(after):
                     sup[a.country] += 3.0
+                    explicit.add(a.country)
                 elif self.d.recipient_after.match(after):
                     rec[a.country] += 1.5
-            if _SUPPLIER_PREPS.search(before):
-                sup[a.country] += 2.0
-            elif _RECIPIENT_PREPS.search(before):
-                rec[a.country] += 2.0 if a.source != "org" else 0.5
-            if not subject_done and a.start < first_trigger and a.source != "equipment" and \
+            if a.source != "place" and _BOUGHT_FROM.search(before):
+                sup[a.country] += 4.0
+                explicit.add(a.country)
+            elif a.source != "place" and _SUPPLIER_PREPS.search(before[-40:]):
+                strong = _SUPPLIER_PREPS.search(before[-40:]).group().split()[0].lower() in ("from", "by")
+                sup[a.country] += 2.0 if strong else 1.0  # es/pt "de" is mostly "of"
+                explicit.add(a.country)
+            elif _RECIPIENT_PREPS.search(before[-40:]):
+                if trainees and a.country not in trainees:
+                    sup[a.country] += 2.0  # "pilots trained in India", "with the Royal Danish Air Force"
+                else:
+                    rec[a.country] += 2.0 if a.source != "org" else 0.5
+            if not subject_done and a.start < first_trigger and a.source not in ("equipment", "place") and \
                     _segment(text, sent, a.start) == _segment(text, sent, first_trigger):
                 subject_done = True
-                if buyer_verb is not None and buyer_verb.start() > a.end and buyer_verb.start() - a.end < 60:
+                if a.country in trainees or _coordinated(text, a, actors, first_trigger):
+                    pass  # "Vietnam and Israel sign ...": a joint subject says nothing of direction
+                elif buyer_verb is not None and buyer_verb.start() > a.end and buyer_verb.start() - a.end < 60:
                     rec[a.country] += 3.0
                 else:
                     sup[a.country] += 1.5
+        named = {a.country for a in actors}
         for _s, _e, _text, origin in equipment:
-            sup[origin] += 2.5  # equipment of known origin points at its supplier
+            # Equipment of known origin points at its supplier, unless the sentence names another
+            # supplier outright and not the equipment's country (a US-built jet bought from Denmark).
+            sup[origin] += 2.5 if origin in named or not (explicit - {origin}) else 0.3
         return sup, rec
+
+    def _supplier_side(self, org: Actor) -> bool:
+        """Exporters and defence firms; also the expeditionary units (Africa Corps, U.S. Southern
+        Command) of the major exporters."""
+        return org.supplier_side or (org.type == "military_unit" and self.d.exporter_share.get(org.country, 0) >= 1)
 
     def _status(self, text: str, start: int, end: int) -> tuple[str, int | None]:
         """The strongest status cue in text[start:end] and its offset."""
@@ -285,6 +419,7 @@ class Extractor:
         triggers = self._triggers(text, sent)
         generics = list(self.d.generic.finditer(text, sent.start, sent.end))
         facility_hits = self._facility_hits(text, sent)
+        triggers, facility_hits = self._filter_triggers(text, sent, actors, triggers, facility_hits)
         if not triggers and not generics and not facility_hits:
             return [], [], []
         if self.d.denial.search(text, sent.start, sent.end):
@@ -302,7 +437,8 @@ class Extractor:
         specific.sort()
         first_trigger = min([s for s, _e, _k in specific] + [g.start() for g in generics] + [sent.end])
         buyer = self.d.buyer_verbs.search(text, sent.start, sent.end)
-        sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer)
+        sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer,
+                               training=any(k == "training" for _s, _e, k in specific))
         countries = sorted({a.country for a in actors} | set(sup))
         kinds_present = {k for _s, _e, k in specific}
 
@@ -315,19 +451,26 @@ class Extractor:
             if not specific and not generics:
                 return results, [], []
 
+        imposers = {r.supplier for r in results}
         for c in countries:
             sup[c] += self.d.exporter_share.get(c, 0.0) / 25.0
+            if c in imposers:
+                sup[c] = 0.0  # the state imposing sanctions is not the one supplying
         supplier = None
         ranked = sorted(countries, key=lambda c: (sup[c] - rec[c], c), reverse=True)
         if ranked and sup[ranked[0]] - rec[ranked[0]] > 0.3:
             supplier = ranked[0]
-        others = [c for c in countries if c != supplier]
-        preferred = [c for c in others if rec[c] > 0]
+        named = {a.country for a in actors}
+        co_suppliers = [c for c in ranked[1:] if supplier is not None and sup[c] - rec[c] >= 2.5 and c in named]
+        others = [c for c in countries if c != supplier and c in named and c not in co_suppliers]
+        preferred = [c for c in others if rec[c] >= 3 or (
+            rec[c] > 0 and self._near_trigger(text, sent, actors, c, specific, generics))]
         if _LIST_CUE.search(text, sent.start, sent.end):
             listed = [a.country for a in actors if a.country in others and _in_list(text, sent, a)]
             if listed:
                 preferred = sorted(set(listed) | {c for c in preferred if rec[c] >= 1.5})
-        recipients = preferred or [c for c in others if sup[c] <= 0.5 or len(others) == 1]
+        recipients = preferred or [c for c in others if (sup[c] <= 0.5 or (len(others) == 1 and sup[c] < 2))
+                                   and self._near_trigger(text, sent, actors, c, specific, generics)]
         if supplier is None and recipients and suppliers_of is not None and _ANAPHOR.search(text, sent.start, sent.end):
             guesses = Counter()
             for r in recipients:
@@ -339,15 +482,34 @@ class Extractor:
             return None, None, recipients
         if supplier is not None and not recipients and carry:
             recipients = [c for c in carry if c != supplier]
+        if supplier is not None and not recipients and self._host and self._host != supplier \
+                and _THE_COUNTRY.search(text, sent.start, sent.end):
+            recipients = [self._host]
         if supplier is None or not recipients:
             return results, [], recipients
         if not specific and not generics:
             return results, [], recipients
 
+        out: list[ReportedRelation] = list(results)
+        facilities: list[ReportedFacility] = []
+        for sup_country in [supplier] + [c for c in co_suppliers if c not in recipients]:
+            rels, facs = self._emit(article, sent, actors, cands, in_scenario, sup_country,
+                                    [r for r in recipients if r != sup_country], specific, generics, equipment,
+                                    facility_hits)
+            out.extend(rels)
+            facilities.extend(facs)
+            facility_hits = []  # a facility belongs to the sentence's main supplier
+        return out, facilities, recipients
+
+    def _emit(self, article: Article, sent: Sentence, actors: list[_Actor], cands: list[Candidate],
+              in_scenario: bool, supplier: str, recipients: list[str], specific, generics, equipment,
+              facility_hits) -> tuple[list[ReportedRelation], list[ReportedFacility]]:
+        """The relations and facilities one sentence reports for one supplier."""
+        text = article.text
         organizations = sorted({a.org.name for a in actors if a.org is not None and a.country in (supplier, *recipients)})
         equipment_names = _dedupe([t for _s, _e, t, origin in equipment])
         pos_of = {c: [a.start for a in actors if a.country == c] for c in recipients}
-        out: list[ReportedRelation] = list(results)
+        out: list[ReportedRelation] = []
         trig_list = specific or [(g.start(), g.end(), "agreement") for g in generics]
         generic = not specific
         for r in recipients:
@@ -396,7 +558,7 @@ class Extractor:
                 article.id, fkind, _FACILITY_RELATION[fkind], _facility_name(text, sent, fs, fe),
                 supplier, host, place, operators, gear, status, year, spec,
                 Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec)))
-        return out, facilities, recipients
+        return out, facilities
 
     def _sanctions(self, article: Article, sent: Sentence, actors: list[_Actor],
                    specific, in_scenario: bool) -> list[ReportedRelation]:
@@ -409,7 +571,8 @@ class Extractor:
             for a in actors:
                 gap = text[a.end:s]
                 if 0 <= s - a.end <= _SANCTION_IMPOSER_GAP and re.fullmatch(r"[\s\w'’-]*", gap) \
-                        and a.source in ("country", "demonym", "capital") and len(gap.split()) <= 2:
+                        and (a.source in ("country", "demonym", "capital") or (
+                            a.org is not None and a.org.type == "government_agency")) and len(gap.split()) <= 3:
                     imposers.append(a.country)
             m = re.search(r"\b(?:sanctioned by|sanctions (?:imposed )?by)\s+(?:the\s+)?", text[s:sent.end])
             if m:
@@ -419,7 +582,14 @@ class Extractor:
         if not imposers:
             return []
         imposer = Counter(imposers).most_common(1)[0][0]
-        targets = _dedupe([a.country for a in actors if a.country != imposer])
+        # The target is the object of "sanctions on ...", up to the end of its phrase.
+        first = min(t[0] for t in specific if t[2] == "sanctions")
+        stop = _SANCTION_OBJECT_END.search(text, first, sent.end)
+        object_end = stop.start() if stop else sent.end
+        targets = _dedupe([a.country for a in actors if a.country != imposer and first < a.start < object_end
+                           and a.source != "place"])
+        if not targets:
+            targets = _dedupe([a.country for a in actors if a.country != imposer])
         if not targets:
             return []
         ts = [t for t in specific if t[2] == "sanctions"]
@@ -509,6 +679,19 @@ def _advance(report: "ReportedRelation | ReportedFacility", status: str | None) 
     if status is not None and _later(status, report.status):
         report.status = status
         report.evidence = replace(report.evidence, status=status)
+
+
+def _main_host(named: Counter[str]) -> str | None:
+    """The country the article names most often: the one "in the country" refers to."""
+    return named.most_common(1)[0][0] if named else None
+
+
+def _coordinated(text: str, a: _Actor, actors: list[_Actor], before: int) -> bool:
+    """Whether ``a`` is joined by "and" to another country named before ``before``."""
+    nxt = next((b for b in actors if b.start >= a.end and b.country != a.country), None)
+    if nxt is None or nxt.start >= before:
+        return False
+    return bool(re.fullmatch(r"(?:['’]s)?\s*(?:and|y|e|,)\s*(?:the\s+)?", text[a.end:nxt.start], re.I))
 
 
 def _segment(text: str, sent: Sentence, pos: int) -> int:
