@@ -1,47 +1,194 @@
-"""The seed map in a real headless Chromium: offline, layered, popups with evidence, escaped text."""
+"""The footprint map in a real headless Chromium, offline: layers, years, search, popups, tiles.
+
+One page load of the seed map is shared by the tests; a test that changes the page's state
+reloads it first. Clicks are real mouse clicks on the canvas where a facility is drawn.
+"""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import pytest
 
 from browser import open_page
+from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 
-def test_seed_map_loads_offline_without_errors(seed_build):
+@pytest.fixture(scope="module")
+def seed_page(seed_build):
     out, _records, _files = seed_build
     with open_page(out / "footprint.html") as (page, log):
-        assert log["errors"] == []
-        assert log["failed"] == []
-        assert all(u.startswith(("file:", "data:")) for u in log["requests"]), log["requests"]
-        labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-        text = " ".join(labels)
-        for name in ("Russia", "South Korea", "United States"):
-            assert name in text, labels
+        page.wait_for_function("window.geomap.ready")
+        yield page, log, out / "footprint.html"
 
 
-def test_facility_popup_quotes_the_article(seed_build):
-    out, records, _files = seed_build
+def load(page, path):
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function("window.geomap !== undefined && window.geomap.ready")
+    return page
+
+
+def fresh(seed_page):
+    page, _log, seed_map = seed_page
+    return load(page, seed_map)
+
+
+def click_facility(page, facility_id):
+    point = page.evaluate("(id) => window.geomap.facilityPoint(id)", facility_id)
+    page.mouse.click(point["x"], point["y"])
+
+
+def popup_text(page):
+    return page.locator(".leaflet-popup-content").inner_text(timeout=3000)
+
+
+def years(record, published):
+    """The years the page files a record under: each report's year, else its article's."""
+    ys = {e.year if e.year is not None else published.get(e.article) for e in record.evidence} | {record.year}
+    return {y for y in ys if y is not None}
+
+
+def test_seed_map_loads_offline_without_errors(seed_page, seed_build):
+    page, log, _seed_map = seed_page
+    _out, records, _files = seed_build
+    assert log["errors"] == [] and log["failed"] == []
+    assert all(u.startswith(("file:", "data:")) for u in log["requests"]), log["requests"]
+    labels = " ".join(page.locator(".leaflet-control-layers-overlays label").all_inner_texts())
+    for name in ("Russia", "South Korea", "United States"):
+        assert name in labels, labels
+    drawn = page.evaluate("() => window.geomap.shown()")
+    expected = sorted(f.id for f in records.facilities if not f.speculative and f.lat is not None)
+    assert sorted(drawn["facilities"]) == expected
+    assert not any(i.endswith("-speculative") for i in drawn["links"])  # hidden unless asked for
+    keys = set(page.locator(".gm-legend [data-key]").evaluate_all("els => els.map(e => e.dataset.key)"))
+    assert {f"kind:{f.kind}" for f in records.facilities if f.id in expected} == {k for k in keys if k.startswith("kind:")}
+    assert {"supplier:RU", "supplier:KR", "supplier:US"} <= keys
+
+
+def test_toggling_a_supplier_hides_its_facilities_and_links(seed_page, seed_build):
+    page = fresh(seed_page)
+    _out, records, _files = seed_build
     fame = next(f for f in records.facilities if "FAME" in f.operators)
-    with open_page(out / "footprint.html") as (page, _log):
-        page.evaluate("""(id) => {
-            const f = window.geomap.data.facilities.find(x => x.id === id);
-            const map = window.geomap.map;
-            let target = null;
-            map.eachLayer(l => { if (l.getLatLng && l.getPopup && l.getPopup() && !target) {
-                const p = l.getLatLng(); if (Math.abs(p.lat - f.lat) < 1e-6 && Math.abs(p.lng - f.lon) < 1e-6) target = l; } });
-            target.openPopup();
-        }""", fame.id)
-        popup = page.locator(".leaflet-popup-content").inner_text()
-        assert "FAME" in popup
-        assert fame.evidence[0].quote[:40] in popup
+    assert fame.supplier == "KR"
+    before = page.evaluate("() => window.geomap.shown()")
+    assert fame.id in before["facilities"] and any(i.startswith("kr-") for i in before["links"])
+    page.locator(".leaflet-control-layers-overlays label", has_text="South Korea").locator("input").click()
+    after = page.evaluate("() => window.geomap.shown()")
+    assert not any(i.startswith("kr-") for i in after["facilities"] + after["links"]), after
+    assert [i for i in before["links"] if not i.startswith("kr-")] == after["links"]
+    assert page.locator(".gm-legend [data-key='supplier:KR']").count() == 0
+    click_facility(page, fame.id)  # nothing is drawn there any more
+    assert page.locator(".leaflet-popup-content").count() == 0
+    page.locator(".leaflet-control-layers-overlays label", has_text="South Korea").locator("input").click()
+    assert page.evaluate("() => window.geomap.shown()") == before
 
 
-def test_toggling_a_supplier_hides_its_layer(seed_build):
+def test_facility_popup_quotes_the_article(seed_page, seed_build):
+    page = fresh(seed_page)
+    _out, records, _files = seed_build
+    fame = next(f for f in records.facilities if "FAME" in f.operators)
+    click_facility(page, fame.id)
+    popup = popup_text(page)
+    assert fame.name in popup and "FAME" in popup
+    for ev in fame.evidence:
+        assert " ".join(ev.quote.split())[:60] in " ".join(popup.split())
+    title = next(a.title for a in records.articles if a.id == fame.evidence[0].article)
+    assert title in popup
+    assert "not a pinpoint" in popup or fame.precision in ("site", "city")
+
+
+def test_year_filter_hides_records_outside_the_range(seed_page, seed_build):
+    page = fresh(seed_page)
+    _out, records, _files = seed_build
+    published = {a.id: int(a.published[:4]) for a in records.articles if a.published}
+    shown = [r for r in records.facilities + records.relationships
+             if not r.speculative and getattr(r, "lat", 0) is not None]
+    dated = [r for r in shown if years(r, published)]
+    first, last = min(min(years(r, published)) for r in dated), max(max(years(r, published)) for r in dated)
+    assert first < last
+    page.fill("input[name=gm-year-from]", str(last))
+    page.fill("input[name=gm-year-to]", str(last))
+    page.uncheck("input[name=gm-undated]")
+    got = page.evaluate("() => window.geomap.shown()")
+    inside = {r.id for r in dated if last in range(min(years(r, published)), max(years(r, published)) + 1)}
+    assert set(got["facilities"] + got["links"]) == inside
+    assert len(inside) < len(shown)
+    recipients = {r.recipient for r in records.relationships if r.id in inside and r.kind != "sanctions"}
+    assert set(got["recipients"]) == recipients  # shading follows the filter
+    page.fill("input[name=gm-year-to]", str(first))
+    page.fill("input[name=gm-year-from]", str(first))
+    early = page.evaluate("() => window.geomap.shown()")
+    assert set(early["facilities"] + early["links"]) == {r.id for r in dated if min(years(r, published)) <= first}
+    page.click("text=All years")
+    assert len(page.evaluate("() => window.geomap.shown()")["links"]) == sum(
+        1 for r in records.relationships if not r.speculative)
+
+
+def test_search_finds_fame_and_opens_it(seed_page, seed_build):
+    page = fresh(seed_page)
+    _out, records, _files = seed_build
+    fame = next(f for f in records.facilities if "FAME" in f.operators)
+    page.fill(".gm-search input", "fame")
+    first = page.locator(".gm-results li").first
+    assert "FAME" in first.inner_text() and "organisation" in first.inner_text()
+    page.press(".gm-search input", "Enter")
+    assert "FAME" in popup_text(page)
+    center = page.evaluate("() => { const c = window.geomap.map.getCenter(); return [c.lat, c.lng, window.geomap.map.getZoom()]; }")
+    assert abs(center[0] - fame.lat) < 0.5 and abs(center[1] - fame.lon) < 0.5 and center[2] >= 7
+    page.fill(".gm-search input", "Lurigancho")
+    assert page.locator(".gm-results li", has_text="place").count() >= 1
+
+
+def test_fullscreen_toggles(seed_page):
+    page = fresh(seed_page)
+    page.click(".gm-fullscreen a")
+    page.wait_for_function("window.geomap.isFullscreen()")
+    page.click(".gm-fullscreen a")
+    page.wait_for_function("!window.geomap.isFullscreen()")
+
+
+def test_markup_in_article_text_shows_as_text(seed_page, tmp_path):
+    hostile = ("Russia to open <img src=x onerror=alert(1)> helicopter repair center in Peru</script><script>"
+               "window.pwned=1</script>\n\nRussia’s Rosoboronexport will open a <b>repair and maintenance "
+               "center</b> in Peru</script><script>window.pwned=1</script>, officials said.\n")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.txt").write_text(hostile, encoding="utf-8")
+    out = tmp_path / "out"
+    res = subprocess.run([sys.executable, "-m", "geomap", "-q", "build", str(tmp_path / "in"), "--out", str(out)],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    page, log, _seed_map = seed_page
+    errors = len(log["errors"])
+    load(page, out / "footprint.html")
+    assert page.evaluate("() => window.pwned === undefined")
+    fid = page.evaluate("() => window.geomap.shown().facilities[0]")
+    click_facility(page, fid)
+    popup = popup_text(page)
+    assert "<b>repair and maintenance center</b>" in popup
+    assert page.locator(".leaflet-popup-content b", has_text="repair and maintenance center").count() == 0
+    assert page.locator(".leaflet-popup-content img").count() == 0
+    page.fill(".gm-search input", "Rosoboronexport")
+    assert page.locator(".gm-results li").count() >= 1
+    assert log["errors"][errors:] == []
+
+
+def test_tiles_load_only_from_the_host_asked_for(seed_page, seed_build, tmp_path):
     out, _records, _files = seed_build
-    with open_page(out / "footprint.html") as (page, _log):
-        before = page.evaluate("() => { let n = 0; window.geomap.map.eachLayer(() => n++); return n; }")
-        page.locator(".leaflet-control-layers-overlays label", has_text="South Korea").locator("input").click()
-        after = page.evaluate("() => { let n = 0; window.geomap.map.eachLayer(() => n++); return n; }")
-        assert after < before
+    url = "http://tiles.geomap.test:8080/osm/{z}/{x}/{y}.png"
+    page_file = tmp_path / "tiles.html"
+    res = subprocess.run([sys.executable, "-m", "geomap", "-q", "render", str(out), "--out", str(page_file),
+                          "--tiles", url], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    page, log, _seed_map = seed_page
+    failed, requests = len(log["failed"]), len(log["requests"])
+    load(page, page_file)
+    page.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0")
+    csp = page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")
+    assert "img-src data: http://tiles.geomap.test:8080;" in csp and "connect-src 'none'" in csp
+    page.wait_for_timeout(300)
+    assert log["failed"][failed:], "the tile layer requested no tile"
+    assert all(u.startswith("http://tiles.geomap.test:8080/osm/") for u in log["failed"][failed:]), log["failed"]
+    assert all(u.startswith(("file:", "data:", "http://tiles.geomap.test:8080/")) for u in log["requests"][requests:])

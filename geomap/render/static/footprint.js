@@ -79,11 +79,17 @@
     if (shift) for (i = 1; i < out.length; i += 2) out[i] -= shift;
     return out;
   }
+  function reportYear(e) {  // the year a report gives, else the year its article was published
+    if (e[5] !== null && e[5] !== undefined) return e[5];
+    var a = DATA.articles[e[0]], date = a && a[2];
+    return date ? parseInt(date.slice(0, 4), 10) : null;
+  }
   function prepare(rec) {  // the years a record's reports span, and its history
     var lo = null, hi = null, seen = {};
     rec.history = [];
-    rec.evidence.concat([[0, "", 0, 0, rec.status, rec.year]]).forEach(function (e, i) {
-      var y = e[5];
+    rec.evidence.forEach(function (e) { e[7] = reportYear(e); });
+    rec.evidence.concat([[0, "", 0, 0, rec.status, rec.year, 0, rec.year]]).forEach(function (e, i) {
+      var y = e[7];
       if (y !== null && y !== undefined) { lo = lo === null ? y : Math.min(lo, y); hi = hi === null ? y : Math.max(hi, y); }
       if (i < rec.evidence.length && !seen[(y || 0) + e[4]]) { seen[(y || 0) + e[4]] = 1; rec.history.push([y, e[4]]); }
     });
@@ -125,8 +131,8 @@
     if (rec.y1 === null || state.to === null || state.to >= rec.y1) return rec.status;
     var best = null;
     rec.evidence.forEach(function (e) {
-      if (e[5] === null || e[5] > state.to || e[4] === "unknown") return;
-      if (!best || e[5] > best[5] || (e[5] === best[5] && STATUS_ORDER.indexOf(e[4]) > STATUS_ORDER.indexOf(best[4]))) best = e;
+      if (e[7] === null || e[7] > state.to || e[4] === "unknown") return;
+      if (!best || e[7] > best[7] || (e[7] === best[7] && STATUS_ORDER.indexOf(e[4]) > STATUS_ORDER.indexOf(best[4]))) best = e;
     });
     return best ? best[4] : rec.status;
   }
@@ -539,6 +545,7 @@
   var yearInputs = {};
   panel("topright", "gm-years", function (box) {
     box.appendChild(el("div", "Years reported", "gm-head"));
+    box.appendChild(el("div", "a report's own year, else its article's date", "gm-muted"));
     var line = el("div", null, "gm-year-row");
     ["from", "to"].forEach(function (which, i) {
       var input = el("input");

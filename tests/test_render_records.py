@@ -1,0 +1,107 @@
+"""`geomap render`: the map drawn again from the GeoJSON record files, as an analyst edited them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from geomap.exc import ConfigurationError, RecordsError
+from geomap.output import RECORD_FILES, read_records
+from geomap.render import build_map, render_html
+
+
+def copy_records(out, dest):
+    dest.mkdir()
+    for name in RECORD_FILES:
+        shutil.copy(out / name, dest / name)
+    return dest
+
+
+def data_block(page: str) -> dict:
+    text = re.search(r'<script type="application/json" id="geomap-data">(.*?)</script>', page, re.S).group(1)
+    return json.loads(text)
+
+
+def test_build_then_render_gives_the_same_map(seed_build, gazetteer):
+    out, records, _files = seed_build
+    again = read_records(out, gazetteer)
+    assert [f.id for f in again.facilities] == [f.id for f in records.facilities]
+    assert [a.id for a in again.articles] == [a.id for a in records.articles]
+    page = render_html(build_map(again, gazetteer=gazetteer))
+    assert page == (out / "footprint.html").read_text(encoding="utf-8")
+
+
+def test_render_draws_an_analysts_edit(seed_build, tmp_path):
+    out, _records, _files = seed_build
+    folder = copy_records(out, tmp_path / "edited")
+    path = folder / "facilities.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    feat = next(f for f in data["features"] if "FAME" in f["properties"]["operators"])
+    feat["properties"].update(status="cancelled", curated=True, name="FAME vehicle plant (edited)")
+    feat["geometry"]["coordinates"] = [-76.9, -12.0]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "geomap", "render", str(folder)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    drawn = data_block((folder / "footprint.html").read_text(encoding="utf-8"))
+    fame = next(f for f in drawn["facilities"] if f["id"] == feat["properties"]["id"])
+    assert (fame["status"], fame["curated"], fame["name"], fame["lat"], fame["lon"]) == (
+        "cancelled", True, "FAME vehicle plant (edited)", -12.0, -76.9)
+
+
+@pytest.mark.parametrize("name, edit, problem", [
+    ("facilities.geojson", lambda d: d["features"][0]["properties"].update(status="operatonal"), "'status' is 'operatonal'"),
+    ("facilities.geojson", lambda d: d["features"][0]["properties"].update(kind="bunker"), "'kind' is 'bunker'"),
+    ("facilities.geojson", lambda d: d["features"][0]["properties"].update(supplier="XX"), "'supplier' is 'XX'"),
+    ("facilities.geojson", lambda d: d["features"][0]["properties"].update(year="2020"), "'year' must be a year"),
+    ("facilities.geojson", lambda d: d["features"][0].update(geometry={"type": "Point", "coordinates": [-12, 200]}),
+     "coordinates"),
+    ("relationships.geojson", lambda d: d["features"][0]["properties"].update(facility_id="nowhere"), "'facility_id'"),
+    ("relationships.geojson", lambda d: d["features"].append(d["features"][0]), "used twice"),
+    ("relationships.geojson", lambda d: d["features"][0]["properties"]["evidence"][0].update(article="gone.txt"),
+     "evidence 1: 'article' is 'gone.txt'"),
+    ("places.geojson", lambda d: d.update(type="Feature"), "not a GeoJSON FeatureCollection"),
+])
+def test_records_edited_wrongly_name_the_file_and_the_problem(seed_build, gazetteer, tmp_path, name, edit, problem):
+    out, _records, _files = seed_build
+    folder = copy_records(out, tmp_path / "bad")
+    data = json.loads((folder / name).read_text(encoding="utf-8"))
+    edit(data)
+    (folder / name).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(RecordsError) as err:
+        read_records(folder, gazetteer)
+    assert str(folder / name) in str(err.value) and problem in str(err.value), str(err.value)
+
+
+def test_render_errors_are_one_line_and_write_nothing(seed_build, tmp_path):
+    out, _records, _files = seed_build
+    folder = copy_records(out, tmp_path / "bad")
+    (folder / "relationships.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    for args in ([str(folder)], [str(tmp_path / "missing")], [str(out), "--tiles", "No.Such.Provider"]):
+        res = subprocess.run([sys.executable, "-m", "geomap", "render", *args, "--out", str(tmp_path / "map.html")],
+                             capture_output=True, text=True)
+        assert res.returncode == 1, res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr, res.stderr
+        assert args[0] in res.stderr or "No.Such.Provider" in res.stderr
+    assert not (tmp_path / "map.html").exists()
+
+
+def csp_of(m) -> str:
+    return re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', render_html(m)).group(1)
+
+
+def test_csp_forbids_connections_without_tiles_and_allows_only_the_tile_host(seed_build, gazetteer):
+    _out, records, _files = seed_build
+    plain = csp_of(build_map(records, gazetteer=gazetteer))
+    assert "img-src data:;" in plain and "connect-src 'none'" in plain and "default-src 'none'" in plain
+    named = csp_of(build_map(records, tiles="OpenStreetMap.Mapnik", gazetteer=gazetteer))
+    assert "img-src data: https://tile.openstreetmap.org;" in named
+    sub = csp_of(build_map(records, tiles="https://{s}.tiles.example.org/{z}/{x}/{y}.png", gazetteer=gazetteer))
+    assert "img-src data: https://a.tiles.example.org https://b.tiles.example.org https://c.tiles.example.org;" in sub
+    for bad in ("No.Such.Provider", "https://tiles.example.org/tile.png", "tiles.example.org/{z}/{x}/{y}.png"):
+        with pytest.raises(ConfigurationError):
+            build_map(records, tiles=bad, gazetteer=gazetteer)
