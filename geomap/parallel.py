@@ -61,7 +61,7 @@ def _client(workers: int | None, scheduler: str | None):
         except (OSError, TimeoutError, ValueError) as err:
             raise ConfigurationError(f"{scheduler}: cannot reach the Dask scheduler ({err})") from err
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
