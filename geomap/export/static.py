@@ -1,0 +1,461 @@
+"""The footprint as a static map (PNG, SVG or PDF) for slides and reports.
+
+Drawn with geopandas and matplotlib's Agg, PDF and SVG backends: no browser, no network. The
+layers, colours, glyphs and status styles are those of the HTML map (``geomap.render.style``).
+Bytes are deterministic: no dates or versions in the metadata, fixed SVG ids, fonts shipped
+with matplotlib.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import textwrap
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..exc import ConfigurationError, RenderError
+from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
+from ..records import Records
+from ..render import style
+from ..resources import read_json
+from .extent import Extent, fit_extent
+
+__all__ = ["SIZES", "StaticOptions", "render_static", "STATIC_FORMATS"]
+
+STATIC_FORMATS = ("png", "svg", "pdf")
+# Page sizes in inches: a 16:9 slide (PowerPoint's widescreen) and A4 portrait and landscape.
+SIZES = {"slide": (13.333, 7.5), "a4": (8.27, 11.69), "a4-landscape": (11.69, 8.27)}
+SEA_FILL = "#eef2f5"  # print needs a sea distinct from the land; the HTML map shows its page colour
+ATTRIBUTION = "Places: GeoNames (CC BY 4.0). Base map: Natural Earth (public domain)."
+_RC = {
+    "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs on every machine
+    "svg.fonttype": "path", "svg.hashsalt": "geomap", "pdf.fonttype": 42, "pdf.compression": 6,
+    "path.simplify": True, "axes.unicode_minus": True, "lines.scale_dashes": False,
+    "hatch.linewidth": 1.2,
+}
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+             "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
+
+
+@dataclass(frozen=True)
+class StaticOptions:
+    """What the static map shows and how big it is."""
+
+    title: str = "Foreign defense supplier footprint"
+    size: str = "slide"
+    dpi: int = 300
+    extent: Extent | None = None  # None: fitted to the records
+    subtitle: str = ""  # e.g. the filters in words
+    include_speculative: bool = False
+    labels: bool = True
+
+
+def render_static(records: Records, fmt: str, options: StaticOptions = StaticOptions(),
+                  gazetteer: GeoNamesGazetteer | None = None) -> bytes:
+    """The footprint map as PNG, SVG or PDF bytes."""
+    import matplotlib
+
+    if fmt not in STATIC_FORMATS:
+        raise ConfigurationError(f"static format {fmt!r}: use one of {', '.join(STATIC_FORMATS)}")
+    if options.size not in SIZES:
+        raise ConfigurationError(f"size {options.size!r}: use one of {', '.join(SIZES)}")
+    with matplotlib.rc_context(_RC):
+        fig = _draw(records, options, gazetteer or get_gazetteer())
+        buf = io.BytesIO()
+        try:
+            fig.savefig(buf, format=fmt, dpi=options.dpi, metadata=_METADATA[fmt])
+        except (ValueError, RuntimeError) as err:  # pragma: no cover - matplotlib internals
+            raise RenderError(f"cannot draw the {fmt} map: {err}") from err
+    return buf.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _world():
+    import geopandas
+
+    return geopandas.GeoDataFrame.from_features(read_json("countries.geojson")["features"], crs="EPSG:4326")
+
+
+_TOKEN = re.compile(r"[MLHVCAZ]|-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?", re.I)
+
+
+def _svg_rings(d: str) -> list[list[tuple[float, float]]]:
+    """Closed rings (y up) from SVG path data with absolute M, L, H, V, C, A and Z commands
+    (the commands the shared glyphs use); curves and arcs become short line segments."""
+    tokens = _TOKEN.findall(d)
+    rings: list[list[tuple[float, float]]] = []
+    ring: list[tuple[float, float]] = []
+    x = y = 0.0
+    i, cmd = 0, ""
+
+    def num() -> float:
+        nonlocal i
+        i += 1
+        return float(tokens[i - 1])
+
+    while i < len(tokens):
+        if tokens[i].isalpha():
+            cmd = tokens[i].upper()
+            i += 1
+            if cmd == "Z":
+                if ring:
+                    rings.append(ring)
+                ring = []
+                continue
+        if cmd == "M":
+            x, y = num(), num()
+            ring = [(x, y)]
+            cmd = "L"  # further pairs are line-tos
+        elif cmd == "L":
+            x, y = num(), num()
+            ring.append((x, y))
+        elif cmd == "H":
+            x = num()
+            ring.append((x, y))
+        elif cmd == "V":
+            y = num()
+            ring.append((x, y))
+        elif cmd == "C":
+            c1, c2, end = (num(), num()), (num(), num()), (num(), num())
+            p0 = (x, y)
+            for k in range(1, 9):
+                t = k / 8
+                ring.append(tuple((1 - t) ** 3 * p0[j] + 3 * (1 - t) ** 2 * t * c1[j] + 3 * (1 - t) * t ** 2 * c2[j]
+                                  + t ** 3 * end[j] for j in (0, 1)))
+            x, y = end
+        elif cmd == "A":
+            r, _, _, large, sweep, x2, y2 = (num() for _ in range(7))
+            ring.extend(_arc(x, y, r, bool(large), bool(sweep), x2, y2))
+            x, y = x2, y2
+        else:
+            raise RenderError(f"glyph path command {cmd!r} is not supported")
+    if ring:
+        rings.append(ring)
+    return [[(px, -py) for px, py in rg] for rg in rings]
+
+
+def _arc(x1: float, y1: float, r: float, large: bool, sweep: bool, x2: float, y2: float) -> list[tuple[float, float]]:
+    """Points along a circular SVG arc (SVG implementation notes F.6.5, rx = ry, no rotation)."""
+    hx, hy = (x1 - x2) / 2, (y1 - y2) / 2
+    r = max(r, math.hypot(hx, hy))
+    q = math.sqrt(max(0.0, (r * r - hx * hx - hy * hy) / max(hx * hx + hy * hy, 1e-12)))
+    q = -q if large == sweep else q
+    cx, cy = q * hy + (x1 + x2) / 2, -q * hx + (y1 + y2) / 2
+    t1 = math.atan2(y1 - cy, x1 - cx)
+    dt = math.atan2(y2 - cy, x2 - cx) - t1
+    if sweep and dt < 0:
+        dt += 2 * math.pi
+    elif not sweep and dt > 0:
+        dt -= 2 * math.pi
+    steps = max(4, int(abs(dt) / (math.pi / 12)))
+    return [(cx + r * math.cos(t1 + dt * k / steps), cy + r * math.sin(t1 + dt * k / steps)) for k in range(1, steps + 1)]
+
+
+@lru_cache(maxsize=None)
+def _mpl_glyph(kind: str):
+    """The shared glyph of a facility kind as a matplotlib marker path."""
+    from matplotlib.path import Path
+
+    verts, codes = [], []
+    for ring in _svg_rings(style.glyph_path(kind)):
+        verts.extend([*ring, ring[0]])
+        codes.extend([Path.MOVETO] + [Path.LINETO] * (len(ring) - 1) + [Path.CLOSEPOLY])
+    return Path(verts, codes)
+
+
+def _rgba(color: str, alpha: float):
+    from matplotlib.colors import to_rgba
+
+    return to_rgba(color, alpha)
+
+
+PX = 0.75  # points per CSS pixel: the HTML map's sizes carried to paper
+GLYPH_SIZE = 13.5  # points, as the HTML map's 18 px glyphs
+
+
+def _draw_glyph(ax, x: float, y: float, kind: str, cls: str, color: str, size: float = GLYPH_SIZE,
+                zorder: float = 5) -> None:
+    """A facility glyph styled by status class, as the HTML map draws it."""
+    marker, s = _mpl_glyph(kind), size ** 2
+    common = {"marker": marker, "s": s, "zorder": zorder}
+    if cls == "active":
+        ax.scatter([x], [y], facecolors=[color], edgecolors=[style.GLYPH_EDGE], linewidths=1.2 * PX, **common)
+    elif cls == "building":
+        ax.scatter([x], [y], facecolors=["white"], edgecolors=[color], linewidths=2 * PX, hatch="//////", **common)
+    elif cls == "planned":
+        ax.scatter([x], [y], facecolors=["white"], edgecolors=[color], linewidths=2 * PX,
+                   linestyles=[(0, (3 * PX, 2 * PX))], **common)
+    elif cls == "halted":
+        ax.scatter([x], [y], facecolors=[style.HALTED_FILL], edgecolors=[style.HALTED_EDGE], linewidths=1.5 * PX, **common)
+        ax.scatter([x], [y], marker="x", s=s, color=style.HALTED_CROSS, linewidths=2 * PX, zorder=zorder + 0.1)
+    else:
+        ax.scatter([x], [y], facecolors=["white"], edgecolors=[color], linewidths=1.6 * PX,
+                   linestyles=[(0, (1 * PX, 2 * PX))], **common)
+
+
+def _draw_link(ax, lons: list[float], lats: list[float], color: str, n_reports: int, status: str,
+               speculative: bool, zorder: float = 3) -> None:
+    """A supplier→recipient link with its arrowhead, as the HTML map draws it."""
+    width = style.link_width(n_reports) * PX
+    dash = style.link_dash(status, speculative)
+    alpha = style.link_alpha(speculative)
+    ax.plot(lons, lats, color=color, alpha=alpha, linewidth=width, solid_capstyle="round", dash_capstyle="round",
+            linestyle=(0, tuple(d * PX for d in dash)) if dash else "solid", zorder=zorder)
+    if len(lons) >= 2:
+        ax.annotate("", xy=(lons[-1], lats[-1]), xytext=(lons[-2], lats[-2]), zorder=zorder,
+                    arrowprops={"arrowstyle": "-|>", "color": color, "alpha": alpha, "lw": 0,
+                                "mutation_scale": (7 + 1.6 * style.link_width(n_reports)) * PX * 1.6,
+                                "shrinkA": 0, "shrinkB": 0})
+
+
+@dataclass
+class _Layers:
+    facilities: list
+    links: list  # (relationship, [(lat, lon)])
+    recipients: dict[str, set[str]]
+    colors: dict[str, str]
+    counts: dict[str, int]
+
+
+def _layers(records: Records, gaz: GeoNamesGazetteer, include_speculative: bool) -> _Layers:
+    shown = lambda rec: include_speculative or not rec.speculative  # noqa: E731
+    facilities = [f for f in records.facilities if f.lat is not None and shown(f)]
+    links, recipients = [], defaultdict(set)
+    for r in records.relationships:
+        if not shown(r):
+            continue
+        arc = records.link_arc(r, gaz)
+        if arc is None:
+            continue
+        links.append((r, arc))
+        if r.kind != "sanctions":
+            recipients[r.recipient].add(r.supplier)
+    counts: dict[str, int] = defaultdict(int)
+    for rec in [*facilities, *(r for r, _ in links)]:
+        counts[rec.supplier] += 1
+    return _Layers(facilities, links, recipients, style.supplier_colors(sorted(counts)), counts)
+
+
+def _draw(records: Records, opt: StaticOptions, gaz: GeoNamesGazetteer):
+    from matplotlib.figure import Figure
+
+    width, height = SIZES[opt.size]
+    fig = Figure(figsize=(width, height), dpi=opt.dpi)
+    layers = _layers(records, gaz, opt.include_speculative)
+    portrait = height > width
+    # Frame: title band on top, source band below, legend beside (landscape) or under (portrait).
+    top, bottom = 1.1 / height, 0.75 / height
+    if portrait:
+        map_box = [0.06, 0.36, 0.9, 1 - top - 0.36 - 0.01]
+        legend_box = [0.06, bottom + 0.01, 0.9, 0.36 - bottom - 0.05]
+    else:
+        map_box = [0.05, bottom + 0.03, 0.72, 1 - top - bottom - 0.04]
+        legend_box = [0.79, bottom + 0.03, 0.2, 1 - top - bottom - 0.04]
+    ax = fig.add_axes(map_box)
+    extent = opt.extent or fit_extent([(f.lat, f.lon) for f in layers.facilities], sorted(layers.recipients))
+    extent = extent.fitted_to(map_box[2] * width, map_box[3] * height)
+    _draw_map(ax, layers, records, extent)
+    _graticule(ax, extent)
+    _scale_bar(ax, extent)
+    _legend(fig.add_axes(legend_box), layers, gaz, portrait)
+    _titles(fig, records, layers, opt, width, height, top)
+    return fig
+
+
+def _draw_map(ax, layers: _Layers, records: Records, extent: Extent) -> None:
+    from matplotlib import patheffects
+    from matplotlib.patches import Polygon
+
+    ax.set_facecolor(SEA_FILL)
+    world = _world()
+    world.plot(ax=ax, color=style.BASE_FILL, edgecolor=style.BASE_EDGE, linewidth=0.4, zorder=1)
+    if layers.recipients:
+        shaded = world[world["iso_a2"].isin(sorted(layers.recipients))].sort_values("iso_a2")
+        fills = [_rgba(style.RECIPIENT_FILL, style.recipient_opacity(len(layers.recipients[cc]))) for cc in shaded["iso_a2"]]
+        shaded.plot(ax=ax, color=fills, edgecolor=style.RECIPIENT_EDGE, linewidth=0.6, zorder=2)
+    for r, arc in sorted(layers.links, key=lambda x: x[0].id):
+        _draw_link(ax, [p[1] for p in arc], [p[0] for p in arc], layers.colors[r.supplier], len(r.evidence),
+                   r.status, r.speculative)
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for f in layers.facilities:
+        if f.precision in style.VAGUE_PRECISIONS:
+            ax.add_patch(_ring(f.lon, f.lat, style.RING_METRES.get(f.precision, style.RING_METRES["country"]) / 1000,
+                               layers.colors[f.supplier]))
+    for f in layers.facilities:
+        _draw_glyph(ax, f.lon, f.lat, f.kind, style.STATUS_CLASS.get(f.status, "unknown"), layers.colors[f.supplier])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_xlim(extent.west, extent.east)
+    ax.set_ylim(extent.south, extent.north)
+    ax.set_aspect(1 / max(math.cos(math.radians(extent.mid_lat)), 0.2), adjustable="box")
+    if len(layers.facilities) <= 25:
+        _labels(ax, layers.facilities, halo)
+
+
+def _labels(ax, facilities, halo) -> None:
+    """Facility names beside their glyphs, each placed where it overlaps no earlier label."""
+    placed: list[tuple[float, float, float, float]] = []
+    to_points = ax.transData.transform
+    scale = 72 / ax.figure.dpi
+    for f in sorted(facilities, key=lambda f: (-f.lat, f.lon, f.id)):
+        x, y = (v * scale for v in to_points((f.lon, f.lat)))
+        w, h = 0.55 * 6.5 * len(f.name), 8.0
+        for dx, dy, ha in ((8, 4, "left"), (8, -12, "left"), (-8, 4, "right"), (-8, -12, "right"), (8, 14, "left"),
+                           (8, -22, "left")):
+            x0 = x + dx if ha == "left" else x + dx - w
+            box = (x0, y + dy, x0 + w, y + dy + h)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                break
+        placed.append(box)
+        ax.annotate(f.name, (f.lon, f.lat), xytext=(dx, dy), textcoords="offset points", ha=ha, va="bottom",
+                    fontsize=6.5, color="#222222", path_effects=halo, zorder=6, parse_math=False,
+                    annotation_clip=True)
+
+
+def _ring(lon: float, lat: float, radius_km: float, color: str, zorder: float = 4):
+    """The uncertainty ring of a facility located only to district, country or region."""
+    from matplotlib.patches import Polygon
+
+    k = max(math.cos(math.radians(lat)), 0.05)
+    pts = [(lon + radius_km / (111.32 * k) * math.cos(t), lat + radius_km / 111.32 * math.sin(t))
+           for t in (2 * math.pi * i / 64 for i in range(64))]
+    return Polygon(pts, closed=True, facecolor=_rgba(color, 0.12), edgecolor=_rgba(color, 0.9), linewidth=1.5 * PX,
+                   linestyle=(0, (4 * PX, 3 * PX)), zorder=zorder)
+
+
+def _nice_step(span: float, target: int) -> float:
+    for step in (0.5, 1, 2, 5, 10, 15, 20, 30, 45, 60):
+        if span / step <= target:
+            return step
+    return 90
+
+
+def _graticule(ax, extent: Extent) -> None:
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    def ticks(lo: float, hi: float, step: float) -> list[float]:
+        first = math.ceil(lo / step) * step
+        return [round(first + i * step, 6) for i in range(int((hi - first) / step) + 1)]
+
+    def fmt(pos: str, neg: str):
+        return FuncFormatter(lambda v, _: f"{abs(v):g}°{pos if v > 0 else neg if v < 0 else ''}")
+
+    ax.xaxis.set_major_locator(FixedLocator(ticks(extent.west, extent.east, _nice_step(extent.east - extent.west, 8))))
+    ax.yaxis.set_major_locator(FixedLocator(ticks(extent.south, extent.north, _nice_step(extent.north - extent.south, 6))))
+    ax.xaxis.set_major_formatter(fmt("E", "W"))
+    ax.yaxis.set_major_formatter(fmt("N", "S"))
+    ax.tick_params(labelsize=7, length=2, color="#888888", labelcolor="#555555")
+    ax.grid(True, color="#ffffff", linewidth=0.5, alpha=0.9, zorder=1.5)
+    ax.set_axisbelow(False)
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#888888")
+        spine.set_linewidth(0.6)
+
+
+def _scale_bar(ax, extent: Extent) -> None:
+    """A bar true at the map's middle latitude, in the lower right corner."""
+    from matplotlib.patches import Rectangle
+
+    km_per_deg = 111.32 * math.cos(math.radians(extent.mid_lat))
+    target = (extent.east - extent.west) * km_per_deg / 5
+    magnitude = 10 ** math.floor(math.log10(target))
+    length = max(m * magnitude for m in (1, 2, 5) if m * magnitude <= target)
+    deg = length / km_per_deg
+    x1 = extent.east - (extent.east - extent.west) * 0.04
+    x0 = x1 - deg
+    y = extent.south + (extent.north - extent.south) * 0.04
+    h = (extent.north - extent.south) * 0.008
+    for i in range(4):
+        ax.add_patch(Rectangle((x0 + i * deg / 4, y), deg / 4, h, facecolor="#333333" if i % 2 == 0 else "white",
+                               edgecolor="#333333", linewidth=0.5, zorder=7))
+    lat = extent.mid_lat
+    where = f"{abs(lat):.0f}°{'N' if lat > 0 else 'S' if lat < 0 else ''}"
+    ax.text((x0 + x1) / 2, y + 2.2 * h, f"{length:g} km (true at {where})", ha="center", va="bottom", fontsize=6.5,
+            color="#333333", zorder=7, parse_math=False)
+
+
+def _legend(lax, layers: _Layers, gaz: GeoNamesGazetteer, portrait: bool) -> None:
+    """The legend: what is drawn, drawn by the same functions as the map (like the HTML legend)."""
+    from matplotlib.patches import Circle, Rectangle
+
+    def cname(cc: str) -> str:
+        c = gaz.country(cc)
+        return c.name if c else cc
+
+    neutral = "#555555"
+    rows: list[tuple[str, object]] = [("Suppliers", None)]  # (text, icon drawer or None for a header)
+    for cc in sorted(layers.colors, key=cname):
+        rows.append((f"{cname(cc)} ({layers.counts[cc]})", lambda ax, x, y, c=layers.colors[cc]: ax.add_patch(
+            Rectangle((x - 0.3, y - 0.28), 0.6, 0.56, facecolor=c, edgecolor="none"))))
+    if layers.facilities:
+        rows.append(("Facilities", None))
+        for kind in [k for k in style.GLYPHS if k in {f.kind for f in layers.facilities}]:
+            rows.append((style.glyph_label(kind), lambda ax, x, y, k=kind: _draw_glyph(ax, x, y, k, "active", neutral, 10)))
+        rows.append(("Status", None))
+        classes = {style.STATUS_CLASS.get(f.status, "unknown") for f in layers.facilities}
+        for cls in [c for c in style.CLASS_ORDER if c in classes]:
+            rows.append((style.CLASS_LABEL[cls], lambda ax, x, y, c=cls: _draw_glyph(ax, x, y, "office", c, neutral, 10)))
+        if any(f.precision in style.VAGUE_PRECISIONS for f in layers.facilities):
+            rows.append(("located only to district or country: not a pinpoint", lambda ax, x, y: ax.add_patch(
+                Circle((x, y), 0.36, facecolor=_rgba(neutral, 0.12), edgecolor=_rgba(neutral, 0.9), linewidth=1.5 * PX,
+                       linestyle=(0, (4 * PX, 3 * PX))))))
+    if layers.links:
+        rows.append(("Links (supplier → recipient)", None))
+        kinds = {("speculative" if r.speculative else "in" if r.status in style.IN_FORCE else "pending") for r, _ in layers.links}
+        for key, label, status, spec in (("in", "in force (signed, building, operating)", "operational", False),
+                                         ("pending", "not (yet) in force", "announced", False),
+                                         ("speculative", "speculative (forecast, scenario)", "announced", True)):
+            if key in kinds:
+                rows.append((label, lambda ax, x, y, st=status, sp=spec: _draw_link(ax, [x - 0.45, x + 0.45], [y, y], neutral, 2, st, sp)))
+        widths = {min(len(r.evidence), 5) for r, _ in layers.links}
+        for n in (1, 3, 5):
+            if n in widths:
+                rows.append(("5 or more reports" if n == 5 else f"{n} report{'s' * (n != 1)}",
+                             lambda ax, x, y, n=n: _draw_link(ax, [x - 0.45, x + 0.45], [y, y], neutral, n, "operational", False)))
+    if layers.recipients:
+        rows.append(("recipient country (darker: more suppliers)", lambda ax, x, y: ax.add_patch(
+            Rectangle((x - 0.3, y - 0.28), 0.6, 0.56, facecolor=_rgba(style.RECIPIENT_FILL, 0.45),
+                      edgecolor=style.RECIPIENT_EDGE, linewidth=0.6))))
+    ncol = 2 if portrait else 1
+    per_col = math.ceil(len(rows) / ncol)
+    # Row units: one row is 1 high; icons sit in [0, 1.2] of each column, text from 1.6.
+    bbox = lax.get_position()
+    fig_w, fig_h = lax.figure.get_size_inches()
+    rows_fit = max(per_col, bbox.height * fig_h * 72 / 15)  # 15 pt a row at most
+    col_units = bbox.width * fig_w * 72 / 15 / ncol
+    lax.set_xlim(0, col_units * ncol)
+    lax.set_ylim(rows_fit, 0)
+    lax.axis("off")
+    for i, (text, icon) in enumerate(rows):
+        col, row = divmod(i, per_col)
+        x0, y = col * col_units, row + 0.5
+        text = "\n".join(textwrap.wrap(text, width=max(int((col_units - 1.8) * 15 / 4.1), 12))) if icon else text
+        if icon is None:
+            lax.text(x0, y, text, fontsize=8.5, fontweight="bold", va="center", color="#222222", parse_math=False)
+        else:
+            icon(lax, x0 + 0.6, y)
+            lax.text(x0 + 1.6, y, text, fontsize=7.5, va="center", color="#222222", parse_math=False,
+                     linespacing=1.0)
+
+
+def _titles(fig, records: Records, layers: _Layers, opt: StaticOptions, width: float, height: float,
+            top: float) -> None:
+    n_art = len(records.articles)
+    fig.text(0.05, 1 - 0.38 / height, opt.title, fontsize=18, fontweight="bold", va="top", parse_math=False,
+             color="#222222")
+    sub = (f"{n_art} article{'s' * (n_art != 1)} · {len(layers.facilities)} facilities · "
+           f"{len(layers.links)} supplier→recipient links")
+    if opt.subtitle:
+        sub += " · " + opt.subtitle
+    fig.text(0.05, 1 - 0.78 / height, sub, fontsize=9.5, va="top", color="#555555", parse_math=False)
+    dates = sorted(a.published for a in records.articles if a.published)
+    when = f", published {dates[0]} to {dates[-1]}" if len(dates) > 1 else f", published {dates[0]}" if dates else ""
+    from .. import __version__
+
+    source = (f"Source: {n_art} news article{'s' * (n_art != 1)}{when}, coded by geomap {__version__} "
+              f"(every record cites its article and quote). {ATTRIBUTION}")
+    wrapped = "\n".join(textwrap.wrap(source, width=int(width * 17)))
+    fig.text(0.05, 0.25 / height, wrapped, fontsize=7, va="bottom", color="#555555", parse_math=False)
