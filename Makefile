@@ -3,13 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: map test install install-test browser bench clean
+.PHONY: map test install install-test browser postgres bench clean
 
 map: $(VENV)/.installed  ## set up geomap and build the map of seeds/ into output/
 	$(BIN)/geomap build seeds --out output
 
-test: $(VENV)/.installed-test browser  ## run the whole test suite
-	$(BIN)/python -m pytest
+test: $(VENV)/.installed-test browser  ## run the whole test suite (with a local PostgreSQL+PostGIS for the store tests)
+	url="$${GEOMAP_TEST_POSTGRES:-$$(scripts/ensure-postgres)}" && GEOMAP_TEST_POSTGRES="$$url" $(BIN)/python -m pytest
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 browser:  ## Debian's Chromium for the browser tests (installed once, needs root or sudo)
 	@scripts/ensure-chromium
+
+postgres:  ## Debian's PostgreSQL+PostGIS, a test cluster on 127.0.0.1:54329 (installed once, needs root or sudo)
+	@scripts/ensure-postgres
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py

@@ -13,7 +13,7 @@ import types
 import typing
 from functools import lru_cache
 
-__all__ = ["to_jsonable", "from_jsonable", "rebuild", "SerializationError"]
+__all__ = ["to_jsonable", "from_jsonable", "rebuild", "type_hints", "SerializationError"]
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -38,7 +38,8 @@ def to_jsonable(value):
 
 
 @lru_cache(maxsize=None)
-def _hints(cls: type) -> dict[str, object]:
+def type_hints(cls: type) -> dict[str, object]:
+    """The resolved type hints of a dataclass's fields."""
     module = sys.modules.get(cls.__module__)
     return typing.get_type_hints(cls, vars(module) if module else None)
 
@@ -97,7 +98,7 @@ def _dataclass(cls: type, data, known: dict | None = None):
         raise SerializationError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
     if any(not f.init for f in dataclasses.fields(cls)):
         raise SerializationError(f"{cls.__name__}: fields set outside __init__ cannot be rebuilt")
-    hints = _hints(cls)
+    hints = type_hints(cls)
     kwargs = dict(known or {})
     for f in dataclasses.fields(cls):
         if f.name in kwargs:
