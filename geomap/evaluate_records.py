@@ -14,7 +14,8 @@ Rules:
 - ``status`` and ``year``, where an annotation gives them, are right when a report of the
   matching record from that article gives the same value (an article may report several
   events of one pair and kind, e.g. a contract and a later delivery).
-- A facility is found when a record of the same supplier, host and kind quotes its article.
+- A facility is found when a record of the same supplier, host and kind (facility kind, or the
+  relationship kind it serves) quotes its article.
 - A ``must_not`` item with ``supplier`` and ``recipient`` is violated by any factual record of
   that pair quoting its article (or any article, when it names none).
 """
@@ -29,7 +30,7 @@ from typing import Iterable
 from .exc import InputError
 from .model import Facility, Relationship
 
-__all__ = ["Gold", "RecordScore", "load_gold", "score_records", "read_record_files", "format_table"]
+__all__ = ["Gold", "RecordScore", "load_gold", "score_records", "format_table"]
 
 
 @dataclass
@@ -181,6 +182,7 @@ def score_records(gold: Gold, relationships: Iterable[Relationship], facilities:
             a = _article_of(keep, ev.article)
             if a is not None:
                 fac_keys.add((a, f.supplier, f.host, f.kind))
+                fac_keys.add((a, f.supplier, f.host, f.relationship_kind))  # seeds-expected names the latter
     for g in gold.facilities:
         if g.get("article") not in keep_set:
             continue
@@ -200,33 +202,6 @@ def score_records(gold: Gold, relationships: Iterable[Relationship], facilities:
         if hit:
             score.must_not_violations.append({k: m.get(k) for k in ("article", "supplier", "recipient", "why")})
     return score
-
-
-def read_record_files(folder: str | Path) -> tuple[list[Relationship], list[Facility]]:
-    """Relationships and facilities from a folder written by ``geomap build``."""
-    from .model import Evidence
-
-    folder = Path(folder)
-    out: dict[str, list] = {}
-    for name, cls in (("relationships.geojson", Relationship), ("facilities.geojson", Facility)):
-        path = folder / name
-        try:
-            features = json.loads(path.read_text(encoding="utf-8"))["features"]
-        except OSError as err:
-            raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
-        except (ValueError, KeyError, TypeError) as err:
-            raise InputError(f"{path}: not a GeoJSON FeatureCollection ({err})") from err
-        items = []
-        fields = set(cls.__dataclass_fields__)
-        for n, feat in enumerate(features, 1):
-            try:
-                props = dict(feat["properties"])
-                props["evidence"] = [Evidence(**e) for e in props.get("evidence", [])]
-                items.append(cls(**{k: v for k, v in props.items() if k in fields}))
-            except (KeyError, TypeError) as err:
-                raise InputError(f"{path}: feature {n} is not a geomap record ({err})") from err
-        out[name] = items
-    return out["relationships.geojson"], out["facilities.geojson"]
 
 
 def format_table(result: dict, title: str = "") -> str:

@@ -20,7 +20,7 @@ from .geoparse import Candidate, Geoparser
 from .model import Article, Evidence, Toponym
 from .text import Sentence, split_sentences
 
-__all__ = ["ReportedRelation", "ReportedFacility", "ArticleReading", "read_article", "Extractor"]
+__all__ = ["ReportedRelation", "ReportedFacility", "ArticleReading", "read_article", "Extractor", "FACILITY_RELATION"]
 
 _RECIPIENT_PREPS = re.compile(
     r"(?:\b(?:in|to|for|into|across|throughout|off(?: the)?(?: coast of)?|like|such as|including|"
@@ -41,6 +41,11 @@ _OWN_FACILITY = re.compile(r"\b(?:the\s+)?(?:air force|army|navy|military|armed 
 _THE_COUNTRY = re.compile(r"\b(?:in|to) the country\b|\ben el pa[ií]s\b|\bno pa[ií]s\b", re.I)
 # A maintenance word that describes a course ("maintenance training") is training, not maintenance.
 _COURSE_AFTER = re.compile(r"\s+(?:training|courses?|instruction|curso|cursos|capacitaci[oó]n|treinamento)\b", re.I)
+_ORIGIN_ADJECTIVE = re.compile(r"\w+-(?:made|built|supplied|designed|manufactured)\b", re.I)
+_COUNTERPART_WITH = re.compile(
+    r"\b(?:cooperation|agreements?|deals?|accords?|partnership|pacts?|ties|relations|contracts?|exercises?|drills|"
+    r"cooperaci[oó]n|acuerdos?|convenios?|coopera[cç][aã]o|acordos?|parceria|alianza)\s+(?:\w+\s+){0,2}?"
+    r"(?:with|con|com)\s+(?:the\s+)?$", re.I)
 _RECIPIENT_BREAK = re.compile(
     r";|—|\bwhile\b|\bwhereas\b|\bbut\b|,?\s(?:after|because|since|following|amid|although|though|the latter|"
     r"mientras|pero|tras|porque|aunque|enquanto|mas|porque)\b", re.I)
@@ -122,7 +127,7 @@ class ArticleReading:
     facilities: list[ReportedFacility] = field(default_factory=list)
 
 
-_FACILITY_RELATION = {
+FACILITY_RELATION = {
     "mro_center": "maintenance", "factory": "industrial", "shipyard": "industrial",
     "naval_base": "presence", "air_base": "presence", "military_base": "presence",
     "training_center": "training", "space_or_tracking_station": "presence", "port": "presence",
@@ -261,6 +266,11 @@ class Extractor:
         triggers = [t for t in triggers if not any(n0 <= t[0] < n1 for n0, n1 in names)
                     and not (t[2] == "sanctions" and _TITLE_WORD.match(text, t[1]))]
         facility_hits = [f for f in facility_hits if not any(n0 <= f[0] < n1 for n0, n1 in names)]
+        # "Russian-built helicopters" says where equipment comes from: a transfer only when the
+        # sentence reports nothing else about it ("has operated Chinese-made drones since 2020").
+        origin = [t for t in triggers if _ORIGIN_ADJECTIVE.match(text, t[0])]
+        if origin and (len(origin) < len(triggers) or facility_hits):
+            triggers = [t for t in triggers if t not in origin]
         training_at = [s0 for s0, _e, k in triggers if k == "training"]
         kept = []
         for s0, e0, kind in triggers:
@@ -345,6 +355,9 @@ class Extractor:
                 strong = _SUPPLIER_PREPS.search(before[-40:]).group().split()[0].lower() in ("from", "by")
                 sup[a.country] += 2.0 if strong else 1.0  # es/pt "de" is mostly "of"
                 explicit.add(a.country)
+            elif _COUNTERPART_WITH.search(before[-60:]) and a.source != "org" \
+                    and self.d.exporter_share.get(a.country, 0) < 1:
+                rec[a.country] += 1.5  # "military cooperation with Cuba" (a major exporter is left to its prior)
             elif _RECIPIENT_PREPS.search(before[-40:]):
                 if trainees and a.country not in trainees:
                     sup[a.country] += 2.0  # "pilots trained in India", "with the Royal Danish Air Force"
@@ -359,6 +372,11 @@ class Extractor:
                     rec[a.country] += 3.0
                 else:
                     sup[a.country] += 1.5
+        # "in Burkina Faso and Niger": a country joined to a recipient shares its role.
+        for prev, a in zip(actors, actors[1:]):
+            if rec[prev.country] > 0 and not rec[a.country] and not sup[a.country] and a.country != prev.country \
+                    and re.fullmatch(r"\s*(?:,|and|y|e|or|o|ou)\s*(?:,\s*)?(?:and\s+|y\s+|e\s+)?", text[prev.end:a.start]):
+                rec[a.country] = rec[prev.country]
         named = {a.country for a in actors}
         for _s, _e, _text, origin in equipment:
             # Equipment of known origin points at its supplier, unless the sentence names another
@@ -429,10 +447,10 @@ class Extractor:
         specific: list[tuple[int, int, str]] = []
         for s, e, kind in triggers:
             fac = next((f for f in facility_hits if f[0] <= s < f[1] or s <= f[0] < e), None)
-            specific.append((s, e, _FACILITY_RELATION[fac[2]] if fac else kind))
+            specific.append((s, e, FACILITY_RELATION[fac[2]] if fac else kind))
         for f in facility_hits:
             if not any(f[0] <= s < f[1] for s, _e, _k in specific):
-                specific.append((f[0], f[1], _FACILITY_RELATION[f[2]]))
+                specific.append((f[0], f[1], FACILITY_RELATION[f[2]]))
         # Equipment with a transfer verb nearby is an arms transfer trigger in itself.
         specific.sort()
         first_trigger = min([s for s, _e, _k in specific] + [g.start() for g in generics] + [sent.end])
@@ -555,7 +573,7 @@ class Extractor:
             gear = _dedupe([t for s0, _e, t, _o in equipment if cstart <= s0 < cend]) or (
                 equipment_names if len({k for _s, _e, k in trig_list}) <= 1 else [])
             facilities.append(ReportedFacility(
-                article.id, fkind, _FACILITY_RELATION[fkind], _facility_name(text, sent, fs, fe),
+                article.id, fkind, FACILITY_RELATION[fkind], _facility_name(text, sent, fs, fe),
                 supplier, host, place, operators, gear, status, year, spec,
                 Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec)))
         return out, facilities
