@@ -64,6 +64,7 @@ class Dictionaries:
     recipient_after: re.Pattern[str]  # ... the host or recipient
     trainee_after: re.Pattern[str]  # ... the trainees of a training report
     presence_cues: re.Pattern[str]  # words that make a base a foreign presence rather than a place
+    ongoing: re.Pattern[str]  # a state that holds now: operational when nothing else says
     lowercase_demonyms: dict[str, str] = field(default_factory=dict)  # Spanish/Portuguese adjectives
     lowercase_demonym_re: re.Pattern[str] | None = None
     sources: list[str] = field(default_factory=list)
@@ -158,6 +159,7 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
             trainee_after=re.compile(
                 r"(?:['’]s)?\s*(?:[\w-]+\s+){0,2}?(?:" + "|".join(trig["trainee_nouns"]) + r")\b", re.I),
             presence_cues=_words(trig["presence_cues"]),
+            ongoing=re.compile("|".join(trig["ongoing"]), re.I),
             lowercase_demonyms=lowercase,
             lowercase_demonym_re=lower_re,
         )

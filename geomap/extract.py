@@ -51,6 +51,7 @@ _RECIPIENT_BREAK = re.compile(
     r"mientras|pero|tras|porque|aunque|enquanto|mas|porque)\b", re.I)
 _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s[—–]\s")
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
+_ONGOING_KINDS = ("presence", "training", "maintenance", "industrial")
 _PRESENCE_FACILITIES = ("naval_base", "air_base", "military_base", "port", "airstrip")
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
@@ -548,6 +549,8 @@ class Extractor:
                 status, where = self._status(text, cstart, cend)
                 if status == "unknown":
                     status, where = self._status(text, sent.start, sent.end)
+                if status == "unknown" and kind in _ONGOING_KINDS and self.d.ongoing.search(text, cstart, cend):
+                    status = "operational"
                 year = self._year(text, sent, where if where is not None else anchor, article)
                 spec = all(self._speculative(text, sent, t[0], in_scenario) for t in ts)
                 in_clause = _dedupe([t for s0, _e, t, _o in equipment if cstart <= s0 < cend])
