@@ -51,6 +51,10 @@ _RECIPIENT_BREAK = re.compile(
     r"mientras|pero|tras|porque|aunque|enquanto|mas|porque)\b", re.I)
 _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s[—–]\s")
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
+_TRAINEES_OF = re.compile(
+    r"\b(?:pilots|crews|technicians|mechanics|officers|engineers|personnel|staff|pilotos|t[eé]cnicos|mec[aá]nicos|"
+    r"oficiales|ingenieros|tripulaciones)\s+(?:of|from|de|da|do|del)\s+(?:the\s+|la\s+|el\s+)?$", re.I)
+_PLANT_NOUN = re.compile(r"plant|factory|planta|f[aá]brica", re.I)  # a place of work, not itself industry
 _ONGOING_KINDS = ("presence", "training", "maintenance", "industrial")
 _PRESENCE_FACILITIES = ("naval_base", "air_base", "military_base", "port", "airstrip")
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
@@ -272,6 +276,10 @@ class Extractor:
         origin = [t for t in triggers if _ORIGIN_ADJECTIVE.match(text, t[0])]
         if origin and (len(origin) < len(triggers) or facility_hits):
             triggers = [t for t in triggers if t not in origin]
+        plain_plants = [t for t in triggers if t[2] == "industrial" and _PLANT_NOUN.fullmatch(text, t[0], t[1])]
+        triggers = [t for t in triggers if t not in plain_plants or not any(
+            o[2] not in ("industrial", "agreement") and self._clause(text, sent, o[0]) == self._clause(text, sent, t[0])
+            for o in triggers)]
         training_at = [s0 for s0, _e, k in triggers if k == "training"]
         kept = []
         for s0, e0, kind in triggers:
@@ -319,6 +327,9 @@ class Extractor:
             return True
         near = [a for a in actors if 0 <= start - a.end <= 30 and a.source in ("demonym", "country", "org", "capital")
                 and re.fullmatch(r"(?:['’]s)?[\s\w-]*", text[a.end:start])]
+        after = next((a for a in actors if 0 <= a.start - start <= 50), None)
+        if near and after is not None and after.country in {a.country for a in near}:
+            return False  # "the Royal Danish Air Force at Skrydstrup air base in southern Denmark": at home
         return bool(near) and (self._host is None or any(a.country != self._host for a in near))
 
     def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
@@ -328,6 +339,9 @@ class Extractor:
         explicit: set[str] = set()  # countries a cue names as the supplier
         trainees = {a.country for a in actors if training and a.source in ("demonym", "country")
                     and self.d.trainee_after.match(text[a.end:min(sent.end, a.end + 45)])}
+        # "Técnicos de ENAER ...", "pilots of the Philippine Air Force": a host organisation's people
+        trainees |= {a.country for a in actors if training and a.org is not None and not self._supplier_side(a.org)
+                     and _TRAINEES_OF.search(text, max(sent.start, a.start - 30), a.start)}
         subject_done = False
         dateline = _DATELINE.match(text, sent.start)
         for a in actors:
@@ -511,9 +525,19 @@ class Extractor:
 
         out: list[ReportedRelation] = list(results)
         facilities: list[ReportedFacility] = []
-        for sup_country in [supplier] + [c for c in co_suppliers if c not in recipients]:
+        suppliers = [supplier] + [c for c in co_suppliers if c not in recipients]
+        mentions = {c: [a.start for a in actors if a.country == c] for c in suppliers}
+
+        def owner(t) -> str:  # each trigger goes with the supplier named nearest to it
+            return min(suppliers, key=lambda c: (min((abs(t[0] - p) for p in mentions[c]), default=10 ** 6),
+                                                 suppliers.index(c)))
+
+        for sup_country in suppliers:
+            own = [t for t in specific if owner(t) == sup_country] if len(suppliers) > 1 else specific
+            if specific and not own:
+                continue
             rels, facs = self._emit(article, sent, actors, cands, in_scenario, sup_country,
-                                    [r for r in recipients if r != sup_country], specific, generics, equipment,
+                                    [r for r in recipients if r != sup_country], own, generics, equipment,
                                     facility_hits)
             out.extend(rels)
             facilities.extend(facs)
