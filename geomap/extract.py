@@ -55,6 +55,7 @@ _TRAINEES_OF = re.compile(
     r"\b(?:pilots|crews|technicians|mechanics|officers|engineers|personnel|staff|pilotos|t[eé]cnicos|mec[aá]nicos|"
     r"oficiales|ingenieros|tripulaciones)\s+(?:of|from|de|da|do|del)\s+(?:the\s+|la\s+|el\s+)?$", re.I)
 _PLANT_NOUN = re.compile(r"plant|factory|planta|f[aá]brica", re.I)  # a place of work, not itself industry
+_HOST_KINDS = ("arms_transfer", "maintenance", "training")
 _ONGOING_KINDS = ("presence", "training", "maintenance", "industrial")
 _PRESENCE_FACILITIES = ("naval_base", "air_base", "military_base", "port", "airstrip")
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
@@ -515,9 +516,10 @@ class Extractor:
             return None, None, recipients
         if supplier is not None and not recipients and carry:
             recipients = [c for c in carry if c != supplier]
-        if supplier is not None and not recipients and self._host and self._host != supplier \
-                and _THE_COUNTRY.search(text, sent.start, sent.end):
-            recipients = [self._host]
+        if supplier is not None and not recipients and self._host and self._host != supplier and (
+                _THE_COUNTRY.search(text, sent.start, sent.end)
+                or (specific and len(named) == 1 and all(k in _HOST_KINDS for _s, _e, k in specific))):
+            recipients = [self._host]  # "in the country", or a supplier alone offering or selling: to the article's host
         if supplier is None or not recipients:
             return results, [], recipients
         if not specific and not generics:
