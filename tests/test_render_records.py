@@ -48,9 +48,10 @@ def test_render_draws_an_analysts_edit(seed_build, tmp_path):
     res = subprocess.run([sys.executable, "-m", "geomap", "render", str(folder)], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     drawn = data_block((folder / "footprint.html").read_text(encoding="utf-8"))
-    fame = next(f for f in drawn["facilities"] if f["id"] == feat["properties"]["id"])
+    rows = [dict(zip(drawn["facility_fields"], row)) for row in drawn["facilities"]]
+    fame = next(f for f in rows if f["id"] == feat["properties"]["id"])
     assert (fame["status"], fame["curated"], fame["name"], fame["lat"], fame["lon"]) == (
-        "cancelled", True, "FAME vehicle plant (edited)", -12.0, -76.9)
+        "cancelled", 1, "FAME vehicle plant (edited)", -12.0, -76.9)
 
 
 @pytest.mark.parametrize("name, edit, problem", [

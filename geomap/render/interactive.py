@@ -24,6 +24,7 @@ from jinja2 import Template
 
 from ..exc import ConfigurationError
 from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
+from ..model import STATUS_ORDER
 from ..output import COORDINATE_DECIMALS
 from ..records import Records
 from ..resources import read_json
@@ -109,15 +110,41 @@ def _as_published(records: Records) -> Records:
         records.relationships)
 
 
-def _evidence(evidence, article_index: dict[str, int]) -> list[list]:
-    """Evidence as compact rows: [article index, quote, start, end, status, year, speculative]."""
-    return [[article_index.get(e.article, -1), e.quote, e.start, e.end, e.status, e.year, 1 if e.speculative else 0]
-            for e in evidence]
+FACILITY_FIELDS = ("id", "name", "kind", "supplier", "host", "operators", "equipment", "status", "year", "precision",
+                   "place", "lat", "lon", "curated", "speculative", "evidence")
+LINK_FIELDS = ("id", "supplier", "recipient", "kind", "status", "year", "equipment", "organizations", "curated",
+               "speculative", "from", "to", "evidence")
+
+
+class _Quotes:
+    """Each quoted passage once (a facility and its relationship often cite the same sentence),
+    as [article index, quote, start] plus end when it is not start + the quote's length.
+    Evidence rows point into the table: [quote index, status index] plus the year and a
+    speculative flag when they are set."""
+
+    def __init__(self, articles) -> None:
+        self.article_index = {a.id: i for i, a in enumerate(articles)}
+        self.index: dict[tuple, int] = {}
+        self.rows: list[list] = []
+
+    def evidence(self, evidence) -> list[list]:
+        out = []
+        for e in evidence:
+            key = (e.article, e.start, e.end, e.quote)
+            if key not in self.index:
+                self.index[key] = len(self.rows)
+                row = [self.article_index.get(e.article, -1), e.quote, e.start]
+                self.rows.append(row if e.end - e.start == len(e.quote) else row + [e.end])
+            row = [self.index[key], STATUS_ORDER.index(e.status) if e.status in STATUS_ORDER else 0, e.year,
+                   int(e.speculative)]
+            out.append(row[:4] if e.speculative else row[:3] if e.year is not None else row[:2])
+        return out
 
 
 def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[str, str],
              recipient_layer: str, places_layer: str, colors: dict[str, str], map_name: str,
              include_speculative: bool) -> dict:
+    """The page's data: records as rows of FACILITY_FIELDS and LINK_FIELDS (compact at scale)."""
     used: set[str] = set()
 
     def cname(cc: str) -> str:
@@ -125,21 +152,17 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
         c = gaz.country(cc)
         return c.name if c else cc
 
-    article_index = {a.id: i for i, a in enumerate(records.articles)}
+    quotes = _Quotes(records.articles)
     place_names = {p.id: p.name for p in records.places}
     facilities = []
     for f in records.facilities:
         if f.lat is None or (f.speculative and not include_speculative):
             continue
         cname(f.supplier), cname(f.host)
-        facilities.append({
-            "id": f.id, "name": f.name, "kind": f.kind, "supplier": f.supplier, "host": f.host,
-            "operators": f.operators, "equipment": f.equipment, "status": f.status, "year": f.year,
-            "precision": f.precision, "place": place_names.get(f.place_id or "", cname(f.host)),
-            "lat": f.lat, "lon": f.lon, "curated": f.curated, "speculative": f.speculative,
-            "evidence": _evidence(f.evidence, article_index),
-        })
-    links = []
+        facilities.append([f.id, f.name, f.kind, f.supplier, f.host, f.operators, f.equipment, f.status, f.year,
+                           f.precision, place_names.get(f.place_id or "", cname(f.host)), f.lat, f.lon,
+                           int(f.curated), int(f.speculative), quotes.evidence(f.evidence)])
+    links, origins = [], {}
     for r in records.relationships:
         if r.speculative and not include_speculative:
             continue
@@ -147,28 +170,30 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
         if arc is None:
             continue
         cname(r.supplier), cname(r.recipient)
-        links.append({
-            "id": r.id, "supplier": r.supplier, "recipient": r.recipient, "kind": r.kind,
-            "status": r.status, "year": r.year, "equipment": r.equipment, "organizations": r.organizations,
-            "speculative": r.speculative, "curated": r.curated, "from": list(arc[0]), "to": list(arc[-1]),
-            "evidence": _evidence(r.evidence, article_index),
-        })
+        links.append([r.id, r.supplier, r.recipient, r.kind, r.status, r.year, r.equipment, r.organizations,
+                      int(r.curated), int(r.speculative), list(arc[0]), list(arc[-1]), quotes.evidence(r.evidence)])
+        # Most links start at their supplier's usual point: written once, in "origins".
+        if links[-1][10] == origins.setdefault(r.supplier, links[-1][10]):
+            links[-1][10] = None
     world = read_json("countries.geojson")
-    recipients = {link["recipient"] for link in links if link["kind"] != "sanctions"}
+    recipients = {link[2] for link in links if link[3] != "sanctions"}
     shape_index = {}
     for i, feat in enumerate(world["features"]):
         cc = feat["properties"].get("iso_a2")
         if cc in recipients:
             shape_index[cc] = i
-    counts = Counter([f["supplier"] for f in facilities] + [link["supplier"] for link in links])
+    counts = Counter([f[3] for f in facilities] + [link[1] for link in links])
     return {
         "map": map_name, "title": title, "style": for_script(),
         "layers": layers, "recipient_layer": recipient_layer, "places_layer": places_layer,
         "suppliers": [{"code": c, "name": cname(c), "color": colors[c], "count": counts[c]}
                       for c in sorted(layers, key=cname)],
         "countries": {cc: cname(cc) for cc in sorted(used)},
+        "statuses": list(STATUS_ORDER), "origins": origins,
         "articles": [[a.id, a.title, a.published, a.url] for a in records.articles],
-        "facilities": facilities, "links": links,
+        "quotes": quotes.rows,
+        "facility_fields": FACILITY_FIELDS, "facilities": facilities,
+        "link_fields": LINK_FIELDS, "links": links,
         "places": [[p.name, p.kind, p.lat, p.lon, len(p.mentions)] for p in records.places],
         "base": [f["geometry"] for f in world["features"]],
         "recipient_shapes": shape_index,

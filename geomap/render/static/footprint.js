@@ -21,6 +21,36 @@
   DATA.suppliers.forEach(function (s) { COLORS[s.code] = s.color; });
 
   function cname(cc) { return DATA.countries[cc] || cc; }
+  // Records arrive as rows (compact at scale). Their evidence rows, [quote, status, year?,
+  // speculative?], point into the quote table, whose rows are [article, quote, start, end?].
+  function records(rows, fields) {
+    return rows.map(function (row) {
+      var rec = {};
+      for (var i = 0; i < fields.length; i++) rec[fields[i]] = row[i];
+      return rec;
+    });
+  }
+  DATA.facilities = records(DATA.facilities, DATA.facility_fields);
+  DATA.links = records(DATA.links, DATA.link_fields);
+  var ARTICLE_YEAR = DATA.articles.map(function (a) { return a[2] ? parseInt(a[2].slice(0, 4), 10) : null; });
+  function evStatus(e) { return DATA.statuses[e[1]]; }
+  function evYear(e) {  // the year a report gives, else the year its article was published
+    return e[2] !== undefined && e[2] !== null ? e[2] : ARTICLE_YEAR[DATA.quotes[e[0]][0]];
+  }
+  function evidenceOf(rec) {  // [article, quote, start, end, status, year given, speculative]
+    return rec.evidence.map(function (e) {
+      var q = DATA.quotes[e[0]], end = q.length > 3 ? q[3] : q[2] + Array.from(q[1]).length;
+      return [q[0], q[1], q[2], end, evStatus(e), e[2] === undefined ? null : e[2], e[3] || 0];
+    });
+  }
+  function historyOf(rec) {  // distinct (year, status) of its reports, in order
+    var seen = {}, out = [];
+    rec.evidence.forEach(function (e) {
+      var y = evYear(e), s = evStatus(e), key = y + s;
+      if (!seen[key]) { seen[key] = 1; out.push([y, s]); }
+    });
+    return out.sort(function (a, b) { return (a[0] || 0) - (b[0] || 0) || STATUS_ORDER.indexOf(a[1]) - STATUS_ORDER.indexOf(b[1]); });
+  }
   function words(s) { return String(s).replace(/_/g, " "); }
 
   // ---------------------------------------------------------------- DOM helpers (text only)
@@ -63,7 +93,7 @@
     var d = 2 * Math.asin(Math.sqrt(Math.pow(Math.sin((p2 - p1) / 2), 2) +
       Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin((l2 - l1) / 2), 2)));
     if (d < 1e-9) return [a[0], a[1], b[0], b[1]];
-    var n = Math.max(2, Math.min(32, Math.ceil(d / PROJ / 4))), out = [], prev = null;
+    var n = Math.max(2, Math.min(24, Math.ceil(d / PROJ / 5))), out = [], prev = null;
     for (var i = 0; i <= n; i++) {
       var f = i / n, A = Math.sin((1 - f) * d) / Math.sin(d), B = Math.sin(f * d) / Math.sin(d);
       var x = A * Math.cos(p1) * Math.cos(l1) + B * Math.cos(p2) * Math.cos(l2);
@@ -79,21 +109,12 @@
     if (shift) for (i = 1; i < out.length; i += 2) out[i] -= shift;
     return out;
   }
-  function reportYear(e) {  // the year a report gives, else the year its article was published
-    if (e[5] !== null && e[5] !== undefined) return e[5];
-    var a = DATA.articles[e[0]], date = a && a[2];
-    return date ? parseInt(date.slice(0, 4), 10) : null;
-  }
-  function prepare(rec) {  // the years a record's reports span, and its history
-    var lo = null, hi = null, seen = {};
-    rec.history = [];
-    rec.evidence.forEach(function (e) { e[7] = reportYear(e); });
-    rec.evidence.concat([[0, "", 0, 0, rec.status, rec.year, 0, rec.year]]).forEach(function (e, i) {
-      var y = e[7];
-      if (y !== null && y !== undefined) { lo = lo === null ? y : Math.min(lo, y); hi = hi === null ? y : Math.max(hi, y); }
-      if (i < rec.evidence.length && !seen[(y || 0) + e[4]]) { seen[(y || 0) + e[4]] = 1; rec.history.push([y, e[4]]); }
-    });
-    rec.history.sort(function (a, b) { return (a[0] || 0) - (b[0] || 0) || STATUS_ORDER.indexOf(a[1]) - STATUS_ORDER.indexOf(b[1]); });
+  function prepare(rec) {  // the years its reports span
+    var lo = rec.year, hi = rec.year, ev = rec.evidence;
+    for (var i = 0; i < ev.length; i++) {
+      var y = evYear(ev[i]);
+      if (y !== null && y !== undefined) { lo = lo === null || y < lo ? y : lo; hi = hi === null || y > hi ? y : hi; }
+    }
     rec.y0 = lo; rec.y1 = hi;
   }
   DATA.facilities.forEach(function (f) {
@@ -103,6 +124,7 @@
   });
   DATA.links.forEach(function (r) {
     prepare(r);
+    r.from = r.from || DATA.origins[r.supplier];
     r.arc = greatCircle(r.from, r.to);
     var pts = [];
     for (var i = 0; i < r.arc.length; i += 2) project(r.arc[i], r.arc[i + 1], pts);
@@ -112,6 +134,7 @@
       x0 = Math.min(x0, pts[i]); x1 = Math.max(x1, pts[i]); y0 = Math.min(y0, pts[i + 1]); y1 = Math.max(y1, pts[i + 1]);
     }
     r.box = [x0, y0, x1, y1];
+    r.geo = r.from.join() + ">" + r.to.join();
     r.width = 1.5 + 1.25 * (Math.min(r.evidence.length, 5) - 1);
   });
   var YEARS = {lo: null, hi: null};
@@ -131,10 +154,11 @@
     if (rec.y1 === null || state.to === null || state.to >= rec.y1) return rec.status;
     var best = null;
     rec.evidence.forEach(function (e) {
-      if (e[7] === null || e[7] > state.to || e[4] === "unknown") return;
-      if (!best || e[7] > best[7] || (e[7] === best[7] && STATUS_ORDER.indexOf(e[4]) > STATUS_ORDER.indexOf(best[4]))) best = e;
+      var y = evYear(e), s = evStatus(e);
+      if (y === null || y > state.to || s === "unknown") return;
+      if (!best || y > best[0] || (y === best[0] && STATUS_ORDER.indexOf(s) > STATUS_ORDER.indexOf(best[1]))) best = [y, s];
     });
-    return best ? best[4] : rec.status;
+    return best ? best[1] : rec.status;
   }
 
   // ---------------------------------------------------------------- drawing
@@ -150,28 +174,36 @@
     }
     return hatches[color];
   }
-  function drawGlyph(ctx, kind, cls, color, x, y, scale) {
-    var path = PATHS[kind] || PATHS.other, px = 1 / scale;
+  // Records are drawn in batches: one path per style (supplier colour, status class, width), so
+  // tens of thousands of records cost a few hundred canvas calls.
+  function glyphs(ctx, kind, cls, color, points, scale) {  // points: flat [x, y, …]
+    var path = PATHS[kind] || PATHS.other, shape = new Path2D(), cross = cls === "halted" ? new Path2D() : null;
+    for (var i = 0; i < points.length; i += 2) {
+      var x = points[i], y = points[i + 1];
+      shape.addPath(path, new DOMMatrix([scale, 0, 0, scale, x, y]));
+      if (cross) {
+        var d = 9 * scale;
+        cross.moveTo(x - d, y - d); cross.lineTo(x + d, y + d); cross.moveTo(x + d, y - d); cross.lineTo(x - d, y + d);
+      }
+    }
     ctx.save();
-    ctx.translate(x, y); ctx.scale(scale, scale);
     ctx.lineJoin = "round";
     if (cls === "active") {
-      ctx.fillStyle = color; ctx.fill(path);
-      ctx.strokeStyle = "#1a1a1a"; ctx.lineWidth = 1.2 * px; ctx.stroke(path);
+      ctx.fillStyle = color; ctx.fill(shape);
+      ctx.strokeStyle = "#1a1a1a"; ctx.lineWidth = 1.2; ctx.stroke(shape);
     } else if (cls === "building") {
-      ctx.fillStyle = hatch(ctx, color); ctx.fill(path);
-      ctx.strokeStyle = color; ctx.lineWidth = 2 * px; ctx.stroke(path);
+      ctx.fillStyle = hatch(ctx, color); ctx.fill(shape);
+      ctx.strokeStyle = color; ctx.lineWidth = 2; ctx.stroke(shape);
     } else if (cls === "planned") {
-      ctx.fillStyle = "#ffffff"; ctx.fill(path);
-      ctx.setLineDash([3 * px, 2 * px]); ctx.strokeStyle = color; ctx.lineWidth = 2 * px; ctx.stroke(path);
+      ctx.fillStyle = "#ffffff"; ctx.fill(shape);
+      ctx.setLineDash([3, 2]); ctx.strokeStyle = color; ctx.lineWidth = 2; ctx.stroke(shape);
     } else if (cls === "halted") {
-      ctx.fillStyle = "#c8c8c8"; ctx.fill(path);
-      ctx.strokeStyle = "#555555"; ctx.lineWidth = 1.5 * px; ctx.stroke(path);
-      ctx.beginPath(); ctx.moveTo(-9, -9); ctx.lineTo(9, 9); ctx.moveTo(9, -9); ctx.lineTo(-9, 9);
-      ctx.strokeStyle = "#222222"; ctx.lineWidth = 2 * px; ctx.stroke();
+      ctx.fillStyle = "#c8c8c8"; ctx.fill(shape);
+      ctx.strokeStyle = "#555555"; ctx.lineWidth = 1.5; ctx.stroke(shape);
+      ctx.strokeStyle = "#222222"; ctx.lineWidth = 2; ctx.stroke(cross);
     } else {
-      ctx.fillStyle = "#ffffff"; ctx.fill(path);
-      ctx.setLineDash([1 * px, 2 * px]); ctx.strokeStyle = color; ctx.lineWidth = 1.6 * px; ctx.stroke(path);
+      ctx.fillStyle = "#ffffff"; ctx.fill(shape);
+      ctx.setLineDash([1, 2]); ctx.strokeStyle = color; ctx.lineWidth = 1.6; ctx.stroke(shape);
     }
     ctx.restore();
   }
@@ -180,56 +212,84 @@
     var perPixel = 40075016.686 * Math.cos(f.lat * PROJ) / (256 * Math.pow(2, zoom));
     return Math.max(14, metres / perPixel);
   }
-  function drawRing(ctx, x, y, r, color) {
+  function rings(ctx, circles, color) {  // circles: flat [x, y, r, …]
+    var path = new Path2D();
+    for (var i = 0; i < circles.length; i += 3) {
+      path.moveTo(circles[i] + circles[i + 2], circles[i + 1]);
+      path.arc(circles[i], circles[i + 1], circles[i + 2], 0, 2 * Math.PI);
+    }
     ctx.save();
-    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
-    ctx.globalAlpha = 0.12; ctx.fillStyle = color; ctx.fill();
-    ctx.globalAlpha = 0.9; ctx.setLineDash([4, 3]); ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.stroke();
+    ctx.globalAlpha = 0.12; ctx.fillStyle = color; ctx.fill(path);
+    ctx.globalAlpha = 0.9; ctx.setLineDash([4, 3]); ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.stroke(path);
     ctx.restore();
   }
+  function linkRank(r) { return (r.speculative ? 0 : r.inForce ? 20 : 10) + r.width; }
   function linkDash(r) { return r.speculative ? [2, 5] : r.inForce ? [] : [8, 6]; }
-  function drawLine(ctx, xy, color, width, dash, alpha, arrow) {
-    var n = xy.length;
-    ctx.save();
-    ctx.globalAlpha = alpha; ctx.strokeStyle = color; ctx.fillStyle = color; ctx.lineWidth = width;
-    ctx.lineCap = "round"; ctx.lineJoin = "round"; ctx.setLineDash(dash);
-    ctx.beginPath(); ctx.moveTo(xy[0], xy[1]);
-    for (var i = 2; i < n; i += 2) ctx.lineTo(xy[i], xy[i + 1]);
-    ctx.stroke();
-    if (arrow && n >= 4) {
+  function lines(ctx, list, color, width, dash, alpha) {  // list of flat [x, y, …] polylines with arrowheads
+    var path = new Path2D(), heads = new Path2D(), size = 7 + 1.6 * width;
+    list.forEach(function (xy) {
+      var n = xy.length;
+      path.moveTo(xy[0], xy[1]);
+      for (var i = 2; i < n; i += 2) path.lineTo(xy[i], xy[i + 1]);
+      if (n < 4) return;
       var dx = xy[n - 2] - xy[n - 4], dy = xy[n - 1] - xy[n - 3], len = Math.sqrt(dx * dx + dy * dy) || 1;
       dx /= len; dy /= len;
-      var size = 7 + 1.6 * width, tx = xy[n - 2] - 6 * dx, ty = xy[n - 1] - 6 * dy;
-      ctx.setLineDash([]);
-      ctx.beginPath(); ctx.moveTo(tx, ty);
-      ctx.lineTo(tx - size * dx + size * 0.45 * dy, ty - size * dy - size * 0.45 * dx);
-      ctx.lineTo(tx - size * dx - size * 0.45 * dy, ty - size * dy + size * 0.45 * dx);
-      ctx.closePath(); ctx.fill();
-    }
+      var tx = xy[n - 2] - 6 * dx, ty = xy[n - 1] - 6 * dy;
+      heads.moveTo(tx, ty);
+      heads.lineTo(tx - size * dx + size * 0.45 * dy, ty - size * dy - size * 0.45 * dx);
+      heads.lineTo(tx - size * dx - size * 0.45 * dy, ty - size * dy + size * 0.45 * dx);
+      heads.closePath();
+    });
+    ctx.save();
+    ctx.globalAlpha = alpha; ctx.strokeStyle = color; ctx.fillStyle = color; ctx.lineWidth = width;
+    ctx.lineJoin = "bevel"; ctx.setLineDash(dash);
+    ctx.stroke(path);
+    ctx.fill(heads);
     ctx.restore();
   }
 
   var drawnFacilities = [], drawnLinks = [];  // what the canvas shows now, in layer points
+  function batch(groups, key, make) { return groups[key] || (groups[key] = make()); }
   function drawRecords(ctx, bounds) {
     var zoom = map.getZoom(), scale = Math.pow(2, zoom), origin = map.getPixelOrigin();
     var pad = 40, x0 = (bounds.min.x + origin.x - pad) / scale, y0 = (bounds.min.y + origin.y - pad) / scale,
       x1 = (bounds.max.x + origin.x + pad) / scale, y1 = (bounds.max.y + origin.y + pad) / scale;
+    var linkGroups = {}, ringGroups = {}, glyphGroups = {};
     drawnFacilities = []; drawnLinks = [];
+    // Links on the same arc (one supplier, several kinds to one country) are drawn once, in the
+    // style of the strongest: in force over pending over speculative, then the most reports.
+    var arcs = {}, arcList = [];
     shownLinks.forEach(function (r) {
       if (r.box[2] < x0 || r.box[0] > x1 || r.box[3] < y0 || r.box[1] > y1) return;
-      var xy = new Float32Array(r.pts.length);
-      for (var i = 0; i < xy.length; i += 2) { xy[i] = r.pts[i] * scale - origin.x; xy[i + 1] = r.pts[i + 1] * scale - origin.y; }
-      drawLine(ctx, xy, COLORS[r.supplier], r.width, linkDash(r), r.speculative ? 0.5 : 0.85, true);
-      drawnLinks.push({rec: r, xy: xy});
+      var arc = arcs[r.geo];
+      if (!arc) {
+        var xy = new Float32Array(r.pts.length);
+        for (var i = 0; i < xy.length; i += 2) { xy[i] = r.pts[i] * scale - origin.x; xy[i + 1] = r.pts[i + 1] * scale - origin.y; }
+        arc = arcs[r.geo] = {rec: r, xy: xy};
+        arcList.push(arc);
+      } else if (linkRank(r) > linkRank(arc.rec)) arc.rec = r;
+      drawnLinks.push({rec: r, xy: arc.xy});
+    });
+    arcList.forEach(function (arc) {
+      var r = arc.rec, style = r.speculative ? "s" : r.inForce ? "f" : "p";
+      batch(linkGroups, style + r.width + r.supplier, function () { return {r: r, list: []}; }).list.push(arc.xy);
     });
     shownFacilities.forEach(function (f) {
       if (f.px < x0 || f.px > x1 || f.py < y0 || f.py > y1) return;
       var x = f.px * scale - origin.x, y = f.py * scale - origin.y;
-      if (f.vague) drawRing(ctx, x, y, ringRadius(f, zoom), COLORS[f.supplier]);
+      if (f.vague) batch(ringGroups, f.supplier, function () { return []; }).push(x, y, ringRadius(f, zoom));
+      batch(glyphGroups, f.cls + " " + f.kind + " " + f.supplier, function () { return {f: f, points: []}; }).points.push(x, y);
       drawnFacilities.push({rec: f, x: x, y: y});
     });
-    drawnFacilities.forEach(function (d) {
-      drawGlyph(ctx, d.rec.kind, d.rec.cls, COLORS[d.rec.supplier], d.x, d.y, GLYPH_SCALE);
+    // Dashed and speculative links under solid ones, thin under wide; then rings, then glyphs.
+    Object.keys(linkGroups).sort().reverse().forEach(function (k) {
+      var g = linkGroups[k];
+      lines(ctx, g.list, COLORS[g.r.supplier], g.r.width, linkDash(g.r), g.r.speculative ? 0.5 : 0.85);
+    });
+    Object.keys(ringGroups).sort().forEach(function (cc) { rings(ctx, ringGroups[cc], COLORS[cc]); });
+    Object.keys(glyphGroups).sort().forEach(function (k) {
+      var g = glyphGroups[k];
+      glyphs(ctx, g.f.kind, g.f.cls, COLORS[g.f.supplier], g.points, GLYPH_SCALE);
     });
   }
   map.createPane("gm-records").style.zIndex = 450;
@@ -240,7 +300,7 @@
     },
     _draw: function () { if (this._bounds) drawRecords(this._ctx, this._bounds); }
   });
-  var recordsCanvas = new RecordsCanvas({pane: "gm-records", padding: 0.5});
+  var recordsCanvas = new RecordsCanvas({pane: "gm-records", padding: 0.1});
 
   // ---------------------------------------------------------------- popups
   function evidenceBlock(parent, evidence) {
@@ -267,7 +327,7 @@
     }
   }
   function historyRow(box, rec) {
-    row(box, "History", rec.history.map(function (h) { return (h[0] || "n.d.") + " " + words(h[1]); }).join("; "));
+    row(box, "History", historyOf(rec).map(function (h) { return (h[0] || "n.d.") + " " + words(h[1]); }).join("; "));
   }
   function facilityPopup(f) {
     var box = el("div", null, "gm-popup");
@@ -284,7 +344,7 @@
     }
     historyRow(box, f);
     notes(box, f);
-    evidenceBlock(box, f.evidence);
+    evidenceBlock(box, evidenceOf(f));
     return box;
   }
   function linkTitle(r) { return cname(r.supplier) + " → " + cname(r.recipient) + ": " + words(r.kind); }
@@ -296,7 +356,7 @@
     row(box, "Organisations", r.organizations);
     historyRow(box, r);
     notes(box, r);
-    evidenceBlock(box, r.evidence);
+    evidenceBlock(box, evidenceOf(r));
     return box;
   }
   function openPopup(latlng, content) {
@@ -324,13 +384,23 @@
         if (dist <= tol && dist < bestDist) { bestDist = dist; best = d.rec; }
       }
     });
-    return best ? {link: best} : null;
+    if (!best) return null;
+    var same = [];  // every shown link drawn on the same arc
+    drawnLinks.forEach(function (d) { if (d.rec.geo === best.geo) same.push(d.rec); });
+    return {link: best, links: same};
+  }
+  function linksPopup(list) {
+    if (list.length === 1) return linkPopup(list[0]);
+    var box = el("div", null, "gm-popup");
+    box.appendChild(el("div", list.length + " relationships on this arc", "gm-muted"));
+    list.forEach(function (r) { var part = linkPopup(r); part.className = "gm-part"; box.appendChild(part); });
+    return box;
   }
   map.on("click", function (e) {
     if (map._animatingZoom) return;
     var hit = hitTest(e.layerPoint);
     if (hit && hit.facility) openPopup([hit.facility.lat, hit.facility.lon], facilityPopup(hit.facility));
-    else if (hit) openPopup(e.latlng, linkPopup(hit.link));
+    else if (hit) openPopup(e.latlng, linksPopup(hit.links));
   });
   var hoverTip = L.tooltip({direction: "top", offset: [0, -10], opacity: 0.95}), hoverFrame = null;
   map.on("mousemove", function (e) {
@@ -341,7 +411,8 @@
       container.classList.toggle("gm-hover", !!hit);
       if (!hit) { map.closeTooltip(hoverTip); return; }
       var text = hit.facility ? hit.facility.name + " (" + cname(hit.facility.supplier) + ", " + words(hit.facility.cls === "active" ? hit.facility.status : statusAsOf(hit.facility)) + ")"
-        : linkTitle(hit.link) + " (" + hit.link.evidence.length + (hit.link.evidence.length === 1 ? " report)" : " reports)");
+        : linkTitle(hit.link) + " (" + hit.link.evidence.length + (hit.link.evidence.length === 1 ? " report)" : " reports)") +
+          (hit.links.length > 1 ? " and " + (hit.links.length - 1) + " more" : "");
       hoverTip.setContent(el("span", text));
       map.openTooltip(hoverTip, hit.facility ? L.latLng(hit.facility.lat, hit.facility.lon) : e.latlng);
     });
@@ -618,21 +689,21 @@
     if (shownFacilities.length) {
       box.appendChild(el("div", "Facilities", "gm-head"));
       Object.keys(GLYPHS).forEach(function (k) {
-        if (kinds[k]) legendItem(box, legendIcon(function (ctx) { drawGlyph(ctx, k, "active", neutral, 15, 11, 0.8); }), GLYPHS[k][0], "kind:" + k);
+        if (kinds[k]) legendItem(box, legendIcon(function (ctx) { glyphs(ctx, k, "active", neutral, [15, 11], 0.8); }), GLYPHS[k][0], "kind:" + k);
       });
       box.appendChild(el("div", "Status", "gm-head"));
       CLASS_ORDER.forEach(function (c) {
-        if (classes[c]) legendItem(box, legendIcon(function (ctx) { drawGlyph(ctx, "office", c, neutral, 15, 11, 0.8); }), CLASS_LABEL[c], "status:" + c);
+        if (classes[c]) legendItem(box, legendIcon(function (ctx) { glyphs(ctx, "office", c, neutral, [15, 11], 0.8); }), CLASS_LABEL[c], "status:" + c);
       });
       if (vague) {
-        legendItem(box, legendIcon(function (ctx) { drawRing(ctx, 15, 11, 9.5, neutral); }),
+        legendItem(box, legendIcon(function (ctx) { rings(ctx, [15, 11, 9.5], neutral); }),
           "located only to district or country: not a pinpoint", "ring");
       }
     }
     if (shownLinks.length) {
       box.appendChild(el("div", "Links (supplier → recipient)", "gm-head"));
       var sample = function (dash, alpha, width) {
-        return legendIcon(function (ctx) { drawLine(ctx, [2, 11, 28, 11], neutral, width, dash, alpha, true); });
+        return legendIcon(function (ctx) { lines(ctx, [[2, 11, 28, 11]], neutral, width, dash, alpha); });
       };
       if (inForce) legendItem(box, sample([], 0.85, 2), "in force (signed, building, operating)", "link:in-force");
       if (pending) legendItem(box, sample([8, 6], 0.85, 2), "not (yet) in force", "link:pending");
