@@ -113,7 +113,7 @@ def to_kml(records: Records, *, title: str = "Foreign defense supplier footprint
             _sub(pm, "styleUrl", f"#{cc}-{'in-force' if r.status in style.IN_FORCE else 'pending'}")
             line = _sub(pm, "LineString")
             _sub(line, "tessellate", "1")
-            _sub(line, "coordinates", " ".join(f"{lon:.4f},{lat:.4f}" for lat, lon in arc))
+            _sub(line, "coordinates", " ".join(f"{(lon + 180) % 360 - 180:.4f},{lat:.4f}" for lat, lon in arc))
     places = _sub(doc, "Folder")
     _sub(places, "name", f"All places mentioned ({len(records.places)})")
     _sub(places, "visibility", "0")

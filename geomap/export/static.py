@@ -27,7 +27,7 @@ __all__ = ["SIZES", "StaticOptions", "render_static", "STATIC_FORMATS"]
 
 STATIC_FORMATS = ("png", "svg", "pdf")
 # Page sizes in inches: a 16:9 slide (PowerPoint's widescreen) and A4 portrait and landscape.
-SIZES = {"slide": (13.333, 7.5), "a4": (8.27, 11.69), "a4-landscape": (11.69, 8.27)}
+SIZES = {"slide": (40 / 3, 7.5), "a4": (8.27, 11.69), "a4-landscape": (11.69, 8.27)}
 SEA_FILL = "#eef2f5"  # print needs a sea distinct from the land; the HTML map shows its page colour
 ATTRIBUTION = "Places: GeoNames (CC BY 4.0). Base map: Natural Earth (public domain)."
 _RC = {
@@ -277,7 +277,8 @@ def _draw_map(ax, layers: _Layers, records: Records, extent: Extent) -> None:
         fills = [_rgba(style.RECIPIENT_FILL, style.recipient_opacity(len(layers.recipients[cc]))) for cc in shaded["iso_a2"]]
         shaded.plot(ax=ax, color=fills, edgecolor=style.RECIPIENT_EDGE, linewidth=0.6, zorder=2)
     for r, arc in sorted(layers.links, key=lambda x: x[0].id):
-        _draw_link(ax, [p[1] for p in arc], [p[0] for p in arc], layers.colors[r.supplier], len(r.evidence),
+        shift = 360 * round(arc[-1][1] / 360)  # anchor at the recipient end, as the HTML map does
+        _draw_link(ax, [p[1] - shift for p in arc], [p[0] for p in arc], layers.colors[r.supplier], len(r.evidence),
                    r.status, r.speculative)
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     for f in layers.facilities:
