@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
 import re
+import stat
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,11 +16,17 @@ from typing import Iterable, Iterator
 from .exc import InputError
 from .model import Article
 
-__all__ = ["read_articles", "read_path", "parse_text_article", "find_date", "detect_language", "SUFFIXES"]
+__all__ = ["read_articles", "read_path", "parse_text_article", "find_date", "detect_language", "SUFFIXES",
+           "MAX_FILE_BYTES", "MAX_ARTICLE_CHARS", "skip_or_raise"]
 
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
+
+# Larger files are not read at all; longer articles are refused (a news article is rarely
+# over 100,000 characters, and reading time grows faster than the length).
+MAX_FILE_BYTES = 64 * 2**20
+MAX_ARTICLE_CHARS = 200_000
 
 _MONTHS = {
     m: i + 1
@@ -93,11 +102,26 @@ def _decode(data: bytes, path: Path) -> str:
         except UnicodeDecodeError as err:
             raise InputError(f"{path}: not valid UTF-16 text ({err.reason})") from err
     if b"\x00" in data:
-        raise InputError(f"{path}: binary file (contains NUL bytes), not an article")
+        raise InputError(f"{path}: binary file (contains NUL bytes; UTF-16 without a byte-order mark?), not an article")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {err.start})") from err
+        raise InputError(f"{path}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
+                         "convert it to UTF-8") from err
+
+
+def _check_text(value: object, where: str, field: str) -> None:
+    """Refuse text that cannot be written out again: lone surrogates (JSON allows them)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise InputError(f"{where}: '{field}' holds an unpaired surrogate at character {err.start}") from err
+
+
+def _check_length(text: str, where: str) -> None:
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InputError(f"{where}: article of {len(text):,} characters, over the limit of {MAX_ARTICLE_CHARS:,}")
 
 
 def _normalise_newlines(text: str) -> str:
@@ -188,6 +212,7 @@ def _parse_html(text: str, *, article_id: str, path: str) -> Article:
         raise InputError(f"{path}: HTML page has no readable text")
     if title and not body.startswith(title):
         body = f"{title}\n\n{body}"
+    _check_length(body, path)
     return parse_text_article(body, article_id=article_id, path=path, title=title or None)
 
 
@@ -197,20 +222,36 @@ def _record_to_article(rec: object, *, where: str, path: str, default_id: str) -
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: record has no 'text'")
+    _check_length(text, where)
+    url = rec.get("url")
+    if url is not None and not isinstance(url, str):
+        raise InputError(f"{where}: 'url' must be a string, got {type(url).__name__}")
     rid = rec.get("id", rec.get("doc_id", default_id))
     title = rec.get("title")
+    for field, value in (("text", text), ("id", rid), ("title", title), ("url", url)):
+        _check_text(value, where, field)
     published = rec.get("published")
     if published is not None:
         published = str(published)[:10]
         if not re.fullmatch(r"\d{4}-\d\d-\d\d", published):
             raise InputError(f"{where}: 'published' must be an ISO date, got {rec.get('published')!r}")
     return parse_text_article(
-        text, article_id=str(rid), path=path, url=rec.get("url"),
+        text, article_id=str(rid), path=path, url=url,
         published=published, title=str(title) if title else None,
     )
 
 
-def _parse_json(text: str, *, path: Path, article_id: str, jsonl: bool) -> list[Article]:
+def skip_or_raise(err: InputError, skipped: list[InputError] | None) -> None:
+    """Leave bad input out with a one-line warning and note it in ``skipped``; or, strict
+    (``skipped`` is None), raise it."""
+    if skipped is None:
+        raise err
+    log.warning("%s; skipped", err)
+    skipped.append(err)
+
+
+def _parse_json(text: str, *, path: Path, article_id: str, jsonl: bool,
+                skipped: list[InputError] | None) -> list[Article]:
     articles: list[Article] = []
     if jsonl:
         for lineno, line in enumerate(text.split("\n"), 1):
@@ -218,47 +259,98 @@ def _parse_json(text: str, *, path: Path, article_id: str, jsonl: bool) -> list[
                 continue
             where = f"{path}:{lineno}"
             try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"{where}: malformed JSON line ({err.msg})") from err
-            articles.append(_record_to_article(rec, where=where, path=str(path),
-                                               default_id=f"{article_id}:{lineno}"))
-    else:
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise InputError(f"{where}: malformed JSON line ({err.msg} at column {err.colno})") from err
+                except RecursionError as err:
+                    raise InputError(f"{where}: JSON nested too deeply") from err
+                articles.append(_record_to_article(rec, where=where, path=str(path),
+                                                   default_id=f"{article_id}:{lineno}"))
+            except InputError as err:
+                skip_or_raise(err, skipped)
+        return articles
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{path}: malformed JSON ({err.msg} at line {err.lineno})") from err
+    except RecursionError as err:
+        raise InputError(f"{path}: JSON nested too deeply") from err
+    records = data if isinstance(data, list) else [data]
+    if not records:
+        raise InputError(f"{path}: no articles in file")
+    for i, rec in enumerate(records):
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}: malformed JSON ({err.msg} at line {err.lineno})") from err
-        records = data if isinstance(data, list) else [data]
-        for i, rec in enumerate(records):
             articles.append(_record_to_article(
                 rec, where=f"{path}[{i}]", path=str(path),
                 default_id=article_id if len(records) == 1 else f"{article_id}:{i + 1}"))
-    if not articles:
-        raise InputError(f"{path}: no articles in file")
+        except InputError as err:
+            skip_or_raise(err, skipped)
     return articles
 
 
-def read_path(path: Path, *, article_id: str | None = None) -> list[Article]:
-    """Read one article file (several for JSON and JSON Lines)."""
-    article_id = article_id or path.name
+_FILE_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+               (stat.S_ISBLK, "a device"))
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; pipes and devices are not read."""
     try:
-        data = path.read_bytes()
-    except IsADirectoryError as err:
-        raise InputError(f"{path}: is a folder, expected a file") from err
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise InputError(f"{path}: symbolic link loop") from err
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{path}: is a folder, expected a file")
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "not a file")
+            raise InputError(f"{path}: {kind}, not a regular file (not read)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: {info.st_size / 2**20:.1f} MB, over the limit of "
+                             f"{MAX_FILE_BYTES >> 20} MB per file (not read)")
+        try:
+            data = f.read(MAX_FILE_BYTES + 1)
+        except OSError as err:
+            raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{path}: over the limit of {MAX_FILE_BYTES >> 20} MB per file (not read)")
+    return data
+
+
+def read_path(path: Path, *, article_id: str | None = None,
+              skipped: list[InputError] | None = None) -> list[Article]:
+    """Read one article file (several for JSON and JSON Lines).
+
+    A bad record of a JSON or JSON Lines file raises :class:`InputError`, or with ``skipped``
+    is logged, appended there and left out; a file that cannot be read at all always raises.
+    """
+    article_id = article_id or path.name
+    data = _read_bytes(path)
     if not data.strip():
         raise InputError(f"{path}: empty file")
+    if len(data) > 4 * MAX_ARTICLE_CHARS and path.suffix.lower() in (".txt", ".md"):  # 4 bytes a character at most
+        raise InputError(f"{path}: {len(data):,} bytes, more than the limit of {MAX_ARTICLE_CHARS:,} characters "
+                         "for one article")
     text = _normalise_newlines(_decode(data, path))
+    del data
+    if not text.strip():
+        raise InputError(f"{path}: empty file")
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         return [_parse_html(text, article_id=article_id, path=str(path))]
     if suffix in (".json", ".jsonl"):
-        return _parse_json(text, path=path, article_id=article_id, jsonl=suffix == ".jsonl")
+        articles = _parse_json(text, path=path, article_id=article_id, jsonl=suffix == ".jsonl", skipped=skipped)
+        if not articles and skipped is None:
+            raise InputError(f"{path}: no articles in file")
+        return articles
+    _check_length(text, str(path))
     return [parse_text_article(text, article_id=article_id, path=str(path))]
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, skipped: list[InputError] | None) -> Iterator[Path]:
     seen: set[Path] = set()
     stack = [folder]
     while stack:
@@ -266,15 +358,17 @@ def _walk(folder: Path) -> Iterator[Path]:
         try:
             real = current.resolve(strict=True)
         except (OSError, RuntimeError) as err:
-            raise InputError(f"{current}: cannot resolve path ({err})") from err
+            skip_or_raise(InputError(f"{current}: cannot resolve path ({err})"), skipped)
+            continue
         if real in seen:
-            log.warning("%s: skipped, symbolic link loop", current)
+            skip_or_raise(InputError(f"{current}: symbolic link loop (leads back to {real}), not followed"), skipped)
             continue
         seen.add(real)
         try:
             entries = sorted(current.iterdir(), key=lambda p: p.name)
         except OSError as err:
-            raise InputError(f"{current}: cannot list folder ({err.strerror or err})") from err
+            skip_or_raise(InputError(f"{current}: cannot list folder ({err.strerror or err})"), skipped)
+            continue
         for entry in reversed(entries):
             if entry.name.startswith("."):
                 continue
@@ -284,31 +378,58 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield entry
 
 
-def read_articles(inputs: Iterable[str | Path]) -> list[Article]:
+def _check_input(path: Path) -> None:
+    """A path named on the command line must exist; only what is inside it may be skipped."""
+    try:
+        path.stat()
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise InputError(f"{path}: symbolic link loop") from err
+        if err.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise InputError(f"{path}: no such file or folder") from err
+        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+
+
+def read_articles(inputs: Iterable[str | Path], *, skipped: list[InputError] | None = None) -> list[Article]:
     """Read every article under the given files and folders, in a stable order.
+
+    Without ``skipped`` (strict), the first bad file or record raises. With it, each bad file
+    (unreadable, binary, not UTF-8, empty, too large), bad record or JSON Lines line, and
+    duplicate id is logged as a warning, appended to ``skipped`` and left out.
 
     Raises
     ------
     InputError
-        A path is missing, unreadable, binary or empty, a folder holds no articles,
-        or two articles share an id.
+        A path is missing or a symbolic link loop, a folder holds no article files, no article
+        could be read at all, or (strict) any bad file or record.
     """
     articles: list[Article] = []
+    names: list[str] = []
     for raw in inputs:
         path = Path(raw)
-        if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
+        names.append(str(path))
+        _check_input(path)
         if path.is_dir():
-            files = sorted(_walk(path), key=lambda p: p.relative_to(path).as_posix())
+            files = sorted(_walk(path, skipped), key=lambda p: p.relative_to(path).as_posix())
             if not files:
                 raise InputError(f"{path}: folder holds no articles ({', '.join(SUFFIXES)})")
-            for f in files:
-                articles.extend(read_path(f, article_id=f.relative_to(path).as_posix()))
+            found = [(f, f.relative_to(path).as_posix()) for f in files]
         else:
-            articles.extend(read_path(path))
+            found = [(path, None)]
+        for f, article_id in found:
+            try:
+                articles.extend(read_path(f, article_id=article_id, skipped=skipped))
+            except InputError as err:
+                skip_or_raise(err, skipped)
+    unique: list[Article] = []
     ids: dict[str, str | None] = {}
     for a in articles:
         if a.id in ids:
-            raise InputError(f"{a.path}: article id {a.id!r} also used by {ids[a.id]}")
+            skip_or_raise(InputError(f"{a.path}: article id {a.id!r} also used by {ids[a.id]}"), skipped)
+            continue
         ids[a.id] = a.path
-    return articles
+        unique.append(a)
+    if not unique:
+        raise InputError(f"{', '.join(names)}: no article could be read"
+                         + (f" ({len(skipped)} skipped, see the warnings)" if skipped else ""))
+    return unique

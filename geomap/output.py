@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no output lock
+    fcntl = None  # type: ignore[assignment]
 
 from .exc import GeomapError, RecordsError
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
@@ -13,8 +21,8 @@ from .model import (FACILITY_KINDS, PLACE_KINDS, PRECISIONS, RELATIONSHIP_KINDS,
                     Facility, Relationship)
 from .records import Place, Records, evidence_dicts
 
-__all__ = ["to_geojson", "read_records", "dumps", "write_atomically", "write_outputs", "OUTPUT_FILES",
-           "RECORD_FILES", "COORDINATE_DECIMALS"]
+__all__ = ["to_geojson", "read_records", "dumps", "write_atomically", "write_outputs", "output_lock", "OUTPUT_FILES",
+           "RECORD_FILES", "COORDINATE_DECIMALS", "LOCK_FILE"]
 
 OUTPUT_FILES = ("places.geojson", "facilities.geojson", "relationships.geojson", "footprint.html")
 RECORD_FILES = OUTPUT_FILES[:3]
@@ -73,7 +81,7 @@ def write_atomically(path: Path, text: str | bytes) -> None:
     """Write ``text`` (UTF-8) or bytes to ``path`` through a temporary file and a rename:
     never half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(text.encode("utf-8") if isinstance(text, str) else text)
@@ -95,8 +103,58 @@ def _umask() -> int:
     return mask
 
 
+LOCK_FILE = ".geomap.lock"
+_TEMP = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp")
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir``'s lock (an flock on ``.geomap.lock``, released even if the process is
+    killed): a second writer is refused at once, and leftovers of killed writers are removed."""
+    try:
+        fd = os.open(out_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as err:
+        raise GeomapError(f"{out_dir}: output folder is not writable ({err.strerror or err})") from err
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
+                raise GeomapError(f"{out_dir}: another geomap build is writing to this folder"
+                                  f"{f' (process {holder})' if holder.isdigit() else ''}; nothing was written") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        _remove_dead_temps(out_dir)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _remove_dead_temps(out_dir: Path) -> None:
+    """Remove temporary files whose writer is gone (killed before its rename)."""
+    for entry in os.scandir(out_dir):
+        m = _TEMP.fullmatch(entry.name)
+        if m and not _alive(int(m["pid"])):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
-    """Write every output file; all are rendered in memory first, so a failure writes none."""
+    """Write every output file under the folder's lock; all are rendered in memory first, so a
+    failure writes none, and each file is replaced whole (by a rename) or not at all."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -104,13 +162,14 @@ def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
     if not os.access(out_dir, os.W_OK):
         raise GeomapError(f"{out_dir}: output folder is not writable")
     written = []
-    for name in sorted(files):
-        path = out_dir / name
-        try:
-            write_atomically(path, files[name])
-        except OSError as err:
-            raise GeomapError(f"{path}: cannot write ({err.strerror or err})") from err
-        written.append(path)
+    with output_lock(out_dir):
+        for name in sorted(files):
+            path = out_dir / name
+            try:
+                write_atomically(path, files[name])
+            except OSError as err:
+                raise GeomapError(f"{path}: cannot write ({err.strerror or err})") from err
+            written.append(path)
     return written
 
 
