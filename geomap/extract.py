@@ -29,7 +29,7 @@ _SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por)\s+(?:the\s+)?$", re.I)
 # "bought from X", "compró a X": the buyer verb's source is the supplier.
 _BOUGHT_FROM = re.compile(
     r"\b(?:bought|buys|buy|purchased|purchases|acquired|acquires|ordered|orders|imported|imports|procured|received|"
-    r"compr(?:[oó]|aron|a|an|ou|aram)|adquiri(?:[oó]|eron|u|ram)|recibi[oó]|recebeu)\s+(?:[\w$.,-]+\s+){0,8}?"
+    r"compr(?:[oó]|aron|a|an|ou|aram|ad[oa]s?)|adquiri(?:[oó]|eron|u|ram|d[oa]s?)|recibi[oó]|recebeu)\s+(?:[\w$.,-]+\s+){0,8}?"
     r"(?:from|a|de|à|ao|da|do|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
 # "the United States, which delivered ...": a relative clause that makes its antecedent the supplier.
 _WHICH_SUPPLIED = re.compile(
@@ -51,11 +51,14 @@ _RECIPIENT_BREAK = re.compile(
     r"mientras|pero|tras|porque|aunque|enquanto|mas|porque)\b", re.I)
 _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s[—–]\s")
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
+_FORCES_AFTER = re.compile(  # "Turkish personnel are stationed", "Russian warships docked"
+    r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:troops|soldiers|personnel|forces|fighters|warships|navy|marines|military|"
+    r"officers|contingents?|tropas|soldados|militares|fuerzas|for[cç]as|navios)\b", re.I)
 _TRAINEES_OF = re.compile(
     r"\b(?:pilots|crews|technicians|mechanics|officers|engineers|personnel|staff|pilotos|t[eé]cnicos|mec[aá]nicos|"
     r"oficiales|ingenieros|tripulaciones)\s+(?:of|from|de|da|do|del)\s+(?:the\s+|la\s+|el\s+)?$", re.I)
 _PLANT_NOUN = re.compile(r"plant|factory|planta|f[aá]brica", re.I)  # a place of work, not itself industry
-_HOST_KINDS = ("arms_transfer", "maintenance", "training")
+_HOST_KINDS = ("arms_transfer", "maintenance", "training", "presence")
 _ONGOING_KINDS = ("presence", "training", "maintenance", "industrial")
 _PRESENCE_FACILITIES = ("naval_base", "air_base", "military_base", "port", "airstrip")
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
@@ -334,7 +337,8 @@ class Extractor:
         return bool(near) and (self._host is None or any(a.country != self._host for a in near))
 
     def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
-               buyer_verb: re.Match[str] | None, training: bool = False) -> tuple[Counter[str], Counter[str]]:
+               buyer_verb: re.Match[str] | None, training: bool = False,
+               presence: bool = False) -> tuple[Counter[str], Counter[str]]:
         sup: Counter[str] = Counter()
         rec: Counter[str] = Counter()
         explicit: set[str] = set()  # countries a cue names as the supplier
@@ -359,7 +363,8 @@ class Extractor:
             elif a.source in ("demonym", "country", "capital"):
                 if a.country in trainees:
                     rec[a.country] += 3.0
-                elif self.d.supplier_after.match(after) or _WHICH_SUPPLIED.match(after):
+                elif self.d.supplier_after.match(after) or _WHICH_SUPPLIED.match(after) or (
+                        presence and _FORCES_AFTER.match(after)):
                     sup[a.country] += 3.0
                     explicit.add(a.country)
                 elif self.d.recipient_after.match(after):
@@ -472,7 +477,8 @@ class Extractor:
         first_trigger = min([s for s, _e, _k in specific] + [g.start() for g in generics] + [sent.end])
         buyer = self.d.buyer_verbs.search(text, sent.start, sent.end)
         sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer,
-                               training=any(k == "training" for _s, _e, k in specific))
+                               training=any(k == "training" for _s, _e, k in specific),
+                               presence=any(k == "presence" for _s, _e, k in specific))
         countries = sorted({a.country for a in actors} | set(sup))
         kinds_present = {k for _s, _e, k in specific}
 
