@@ -51,6 +51,13 @@ _RECIPIENT_BREAK = re.compile(
     r"mientras|pero|tras|porque|aunque|enquanto|mas|porque)\b", re.I)
 _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s[—–]\s")
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
+_RECEIVING = re.compile(
+    r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
+    r"graduated|took part|participate[sd]?|recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
+    r"fueron entrenados|foram treinados)\b", re.I)
+_BOTH_COUNTRIES = re.compile(
+    r"\b(?:the two (?:countries|governments|nations|sides)|both (?:countries|governments|sides)|ambos pa[ií]ses|"
+    r"ambos gobiernos|os dois pa[ií]ses|ambos os pa[ií]ses)\b", re.I)
 _FORCES_AFTER = re.compile(  # "Turkish personnel are stationed", "Russian warships docked"
     r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:troops|soldiers|personnel|forces|fighters|warships|navy|marines|military|"
     r"officers|contingents?|tropas|soldados|militares|fuerzas|for[cç]as|navios)\b", re.I)
@@ -180,9 +187,11 @@ class Extractor:
         for r in reading.relations:
             if r.kind != "sanctions":
                 suppliers_of[r.recipient][r.supplier] += 1
+        pairs = Counter((r.supplier, r.recipient) for r in reading.relations if r.kind != "sanctions" and not r.speculative)
+        pair = pairs.most_common(1)[0][0] if pairs else None
         for sent, in_scenario, actors in pending:
             rels, facs, _ = self._code_sentence(article, sent, actors, cands, in_scenario,
-                                                carry=None, suppliers_of=suppliers_of)
+                                                carry=None, suppliers_of=suppliers_of, pair=pair)
             reading.relations.extend(rels or [])
             reading.facilities.extend(facs or [])
         self._settle_generics(reading)
@@ -342,7 +351,11 @@ class Extractor:
         sup: Counter[str] = Counter()
         rec: Counter[str] = Counter()
         explicit: set[str] = set()  # countries a cue names as the supplier
+        # Trainees are the training's object ("trained Somali soldiers"), or its subject when they
+        # receive it ("Argentine pilots completed conversion training", "pilots were trained").
+        receiving = bool(_RECEIVING.search(text, sent.start, sent.end))
         trainees = {a.country for a in actors if training and a.source in ("demonym", "country")
+                    and (receiving or a.start > first_trigger)
                     and self.d.trainee_after.match(text[a.end:min(sent.end, a.end + 45)])}
         # "Técnicos de ENAER ...", "pilots of the Philippine Air Force": a host organisation's people
         trainees |= {a.country for a in actors if training and a.org is not None and not self._supplier_side(a.org)
@@ -453,7 +466,7 @@ class Extractor:
 
     def _code_sentence(self, article: Article, sent: Sentence, actors: list[_Actor],
                        cands: list[Candidate], in_scenario: bool, *, carry: list[str] | None,
-                       suppliers_of: dict[str, Counter[str]] | None = None):
+                       suppliers_of: dict[str, Counter[str]] | None = None, pair: tuple[str, str] | None = None):
         text = article.text
         triggers = self._triggers(text, sent)
         generics = list(self.d.generic.finditer(text, sent.start, sent.end))
@@ -501,6 +514,9 @@ class Extractor:
         if ranked and sup[ranked[0]] - rec[ranked[0]] > 0.3:
             supplier = ranked[0]
         named = {a.country for a in actors}
+        both = not named and pair is not None and bool(_BOTH_COUNTRIES.search(text, sent.start, sent.end))
+        if both:
+            supplier, countries, named, ranked = pair[0], [pair[1]], {pair[1]}, [pair[0], pair[1]]
         co_suppliers = [c for c in ranked[1:] if supplier is not None and sup[c] - rec[c] >= 2.5 and c in named]
         others = [c for c in countries if c != supplier and c in named and c not in co_suppliers]
         preferred = [c for c in others if rec[c] >= 3 or (
@@ -511,6 +527,8 @@ class Extractor:
                 preferred = sorted(set(listed) | {c for c in preferred if rec[c] >= 1.5})
         recipients = preferred or [c for c in others if (sup[c] <= 0.5 or (len(others) == 1 and sup[c] < 2))
                                    and self._near_trigger(text, sent, actors, c, specific, generics)]
+        if both:
+            recipients = [pair[1]]  # "the two countries signed ...": the article's main pair
         if supplier is None and recipients and suppliers_of is not None and _ANAPHOR.search(text, sent.start, sent.end):
             guesses = Counter()
             for r in recipients:
@@ -518,13 +536,15 @@ class Extractor:
             if len(guesses) == 1:
                 supplier = next(iter(guesses))
                 recipients = [r for r in recipients if r != supplier]
-        if supplier is None and suppliers_of is None and recipients:
-            return None, None, recipients
+        if supplier is None and suppliers_of is None and (
+                recipients or (not named and _BOTH_COUNTRIES.search(text, sent.start, sent.end))):
+            return None, None, recipients  # left to the second pass
         if supplier is not None and not recipients and carry:
             recipients = [c for c in carry if c != supplier]
         if supplier is not None and not recipients and self._host and self._host != supplier and (
                 _THE_COUNTRY.search(text, sent.start, sent.end)
-                or (specific and len(named) == 1 and all(k in _HOST_KINDS for _s, _e, k in specific))):
+                or (len(named) == 1 and all(k in _HOST_KINDS for _s, _e, k in specific) and (specific or any(
+                    a.org is not None and self._supplier_side(a.org) for a in actors)))):
             recipients = [self._host]  # "in the country", or a supplier alone offering or selling: to the article's host
         if supplier is None or not recipients:
             return results, [], recipients
