@@ -57,7 +57,7 @@ def _client(workers: int | None, scheduler: str | None):
         raise ConfigurationError(f"parallel reading needs dask[distributed] ({err})") from err
     if scheduler:
         try:
-            return Client(scheduler, timeout=30), None
+            return Client(scheduler, timeout=10), None
         except (OSError, TimeoutError, ValueError) as err:
             raise ConfigurationError(f"{scheduler}: cannot reach the Dask scheduler ({err})") from err
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,

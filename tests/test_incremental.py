@@ -129,3 +129,17 @@ def test_serialization_follows_the_dataclass_fields():
         from_jsonable(_New, {"items": []})  # a required field is missing
     with pytest.raises(SerializationError):
         from_jsonable(ArticleReading, {"article": "not an article", "toponyms": []})
+
+
+def test_cli_cache_option(tmp_path):
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache" / "readings.sqlite"
+    for out in ("a", "b"):
+        proc = subprocess.run([sys.executable, "-m", "geomap", "-v", "build", str(ROOT / "seeds"), "--out",
+                               str(tmp_path / out), "--cache", str(cache)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    n = len(read_articles([ROOT / "seeds"]))
+    assert f"{n} of {n} articles from the readings cache" in proc.stderr
+    assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b")

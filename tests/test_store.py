@@ -130,3 +130,18 @@ def test_postgis_unreachable_is_a_one_line_error(records):
     with pytest.raises(ConfigurationError, match="cannot connect to PostgreSQL") as info:
         write_store(records, "postgresql://nobody:secret@127.0.0.1:9/none")
     assert "\n" not in str(info.value) and "secret" not in str(info.value)
+
+
+def test_cli_renders_the_build_from_its_store(tmp_path):
+    import subprocess
+    import sys
+
+    def geomap(*args):
+        proc = subprocess.run([sys.executable, "-m", "geomap", *map(str, args)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
+    store = tmp_path / "team" / "records.gpkg"
+    geomap("build", ROOT / "seeds", "--out", tmp_path / "built", "--store", store, "--no-cache")
+    geomap("render", "--store", store, "--out", tmp_path / "rendered" / "footprint.html")
+    assert (tmp_path / "rendered" / "footprint.html").read_bytes() == (tmp_path / "built" / "footprint.html").read_bytes()

@@ -41,13 +41,27 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @click.option("--title", default="Foreign defense supplier footprint", show_default=True, help="Map title.")
 @click.option("--tiles", default=None, help="Add a tile layer: an xyzservices name or a URL template (needs a tile server).")
 @click.option("--include-speculative", is_flag=True, help="Also draw forecasts, scenarios and possibilities.")
+@click.option("--cache", "cache_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Readings cache (SQLite) that makes rebuilds incremental "
+                   "[default: readings.sqlite in geomap's cache folder].")
+@click.option("--no-cache", is_flag=True, help="Read every article again, without a readings cache.")
+@click.option("--workers", default=0, type=click.IntRange(min=0), metavar="N",
+              help="Read the articles in N local Dask worker processes (default: in this process).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Read the articles on an existing Dask cluster (e.g. tcp://10.0.0.5:8786).")
+@click.option("--store", default=None, metavar="FILE.gpkg|URL",
+              help="Also write the records into a GeoPackage or a postgresql:// PostGIS database.")
 @click.pass_obj
-def build(obj: dict, inputs: tuple[Path, ...], out_dir: Path, title: str, tiles: str | None, include_speculative: bool) -> None:
+def build(obj: dict, inputs: tuple[Path, ...], out_dir: Path, title: str, tiles: str | None, include_speculative: bool,
+          cache_path: Path | None, no_cache: bool, workers: int, scheduler: str | None, store: str | None) -> None:
     """Read articles (files or folders; default seeds/) and build the footprint map."""
+    from ..cache import default_cache_path
     from ..pipeline import build as run_build
 
     result = run_build(inputs or (Path("seeds"),), out_dir, title=title, tiles=tiles,
-                       include_speculative=include_speculative)
+                       include_speculative=include_speculative,
+                       cache=None if no_cache else cache_path or default_cache_path(),
+                       workers=workers, scheduler=scheduler, store=store)
     r = result.records
     if not obj["quiet"]:
         click.echo(f"{len(r.articles)} articles: {len(r.places)} places, {len(r.facilities)} facilities, "
@@ -100,21 +114,32 @@ def geoparse(files: tuple[Path, ...], jsonl: Path | None, out: Path | None, no_d
 
 
 @cli.command()
-@click.argument("records_dir", type=click.Path(path_type=Path))
+@click.argument("records_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--store", default=None, metavar="FILE.gpkg|URL",
+              help="Read the records from a GeoPackage or PostGIS store (see build --store) instead of RECORDS_DIR.")
 @click.option("--out", "out", default=None, type=click.Path(path_type=Path),
-              help="Map file to write (default: RECORDS_DIR/footprint.html).")
+              help="Map file to write (default: RECORDS_DIR/footprint.html, or output/footprint.html with --store).")
 @click.option("--title", default="Foreign defense supplier footprint", show_default=True, help="Map title.")
 @click.option("--tiles", default=None, help="Add a tile layer: an xyzservices name or a URL template (needs a tile server).")
 @click.option("--include-speculative", is_flag=True, help="Also draw forecasts, scenarios and possibilities.")
 @click.pass_obj
-def render(obj: dict, records_dir: Path, out: Path | None, title: str, tiles: str | None, include_speculative: bool) -> None:
-    """Draw the map from a build's GeoJSON record files (as edited), without reading articles."""
+def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | None, title: str, tiles: str | None,
+           include_speculative: bool) -> None:
+    """Draw the map from a build's GeoJSON record files (as edited) or from a records store,
+    without reading articles."""
     from ..output import read_records, write_atomically
     from ..render import build_map, render_html
 
-    records = read_records(records_dir)
+    if (records_dir is None) == (store is None):
+        raise click.UsageError("give RECORDS_DIR or --store, not both or neither")
+    if store is not None:
+        from ..store import read_store
+
+        records = read_store(store)
+    else:
+        records = read_records(records_dir)
     page = render_html(build_map(records, title=title, tiles=tiles, include_speculative=include_speculative))
-    target = out or records_dir / "footprint.html"
+    target = out or (records_dir or Path("output")) / "footprint.html"
     try:
         write_atomically(target, page)
     except OSError as err:

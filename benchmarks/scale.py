@@ -1,0 +1,161 @@
+"""Scale benchmarks on the synthetic corpus (benchmarks/corpus.py), measured in one run.
+
+    python benchmarks/scale.py                       # the sizes of the targets (long: hours on 2 cores)
+    python benchmarks/scale.py --throughput-n 200 --speedup-n 400 --incremental-n 1000 --memory-n 2000 4000
+
+Prints, for BENCHMARKS.md:
+1. articles per second per core for extraction and geocoding, with the gazetteer index loaded
+   (``--profile`` adds where the time goes);
+2. the speed-up of 2 Dask worker processes over 1 on the same articles (clusters started and
+   their workers' extractors loaded before timing);
+3. the time to add 1 article to a built corpus (readings cache, same output as a full
+   rebuild) as a share of the full build;
+4. peak memory (maximum resident set size) of a whole build of N articles, each N in its own
+   process; with several N it also extrapolates linearly to 100,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate, write_jsonl  # noqa: E402
+
+
+def throughput(n: int, profile: bool) -> None:
+    from geomap.extract import Extractor
+
+    articles = list(generate(n + 1))
+    extractor = Extractor()
+    extractor.read(articles[-1])  # loads the gazetteer index and dictionaries
+    start = time.perf_counter()
+    for article in articles[:n]:
+        extractor.read(article)
+    elapsed = time.perf_counter() - start
+    words = sum(len(a.text.split()) for a in articles[:n]) / n
+    print(f"throughput: {n} articles of {words:.0f} words in {elapsed:.1f} s = {n / elapsed:.1f} articles/s on one core")
+    if profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        for article in articles[:min(n, 100)]:
+            extractor.read(article)
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+
+
+def speedup(n: int) -> None:
+    from dask.distributed import Client, LocalCluster
+
+    from geomap.parallel import read_on_dask, worker_extractor
+
+    articles = list(generate(n))
+    times = {}
+    for workers in (1, 2):
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+                Client(cluster) as client:
+            client.run(worker_extractor)  # each worker loads its index before the clock starts
+            start = time.perf_counter()
+            count = sum(1 for _ in read_on_dask(articles, scheduler=cluster.scheduler_address))
+            times[workers] = time.perf_counter() - start
+            assert count == n
+        print(f"dask: {n} articles on {workers} worker(s): {times[workers]:.1f} s = {n / times[workers]:.1f} articles/s")
+    print(f"speed-up of 2 workers over 1: {times[1] / times[2]:.2f}x (cores here: {os.cpu_count()})")
+
+
+def incremental(n: int, workers: int) -> None:
+    from geomap.output import OUTPUT_FILES
+    from geomap.pipeline import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        corpus = tmp / "corpus"
+        corpus.mkdir()
+        write_jsonl(corpus / "corpus.jsonl", n)
+        cache = tmp / "readings.sqlite"
+        start = time.perf_counter()
+        build([corpus], tmp / "full", cache=cache, workers=workers)
+        full = time.perf_counter() - start
+        write_jsonl(corpus / "new.jsonl", 1, start=n)  # article n: one more article
+        start = time.perf_counter()
+        build([corpus], tmp / "incremental", cache=cache, workers=workers)
+        added = time.perf_counter() - start
+        size = cache.stat().st_size
+        print(f"incremental: full build of {n} articles {full:.1f} s; adding 1 article {added:.2f} s "
+              f"= {100 * added / full:.2f}% of the full build (workers={workers}; cache {size / 1e6:.0f} MB)")
+        if n <= 2000:  # check the promise on small corpora: identical to a rebuild without cache
+            build([corpus], tmp / "rebuild", workers=workers)
+            same = all((tmp / "incremental" / f).read_bytes() == (tmp / "rebuild" / f).read_bytes() for f in OUTPUT_FILES)
+            print(f"incremental output identical to a full rebuild: {same}")
+        shutil.rmtree(corpus)
+
+
+def memory_child(n: int, workers: int) -> None:
+    """One whole build of n articles in this process; prints its peak RSS in MB."""
+    from geomap.pipeline import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_jsonl(Path(tmp) / "corpus.jsonl", n)
+        build([Path(tmp) / "corpus.jsonl"], Path(tmp) / "out", workers=workers)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"n": n, "peak_mb": peak, "children_peak_mb": workers_peak}))
+
+
+def memory(sizes: list[int], workers: int) -> None:
+    points = []
+    for n in sizes:
+        out = subprocess.run([sys.executable, __file__, "--memory-child", str(n), "--workers", str(workers)],
+                             check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        m = json.loads(out)
+        points.append((n, m["peak_mb"]))
+        print(f"memory: build of {n} articles: peak {m['peak_mb']:.0f} MB in the main process"
+              + (f", {m['children_peak_mb']:.0f} MB in the largest worker" if workers else ""))
+    if len(points) >= 2:
+        (n1, m1), (n2, m2) = points[0], points[-1]
+        slope = (m2 - m1) / (n2 - n1)
+        print(f"memory: {slope * 1024:.1f} KB per article; extrapolated to 100,000 articles: "
+              f"{(m1 + slope * (100_000 - n1)) / 1024:.2f} GB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--throughput-n", type=int, default=2000)
+    ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--speedup-n", type=int, default=4000)
+    ap.add_argument("--incremental-n", type=int, default=10_000)
+    ap.add_argument("--memory-n", type=int, nargs="+", default=[100_000])
+    ap.add_argument("--workers", type=int, default=0, help="workers for the incremental and memory builds")
+    ap.add_argument("--only", choices=["throughput", "speedup", "incremental", "memory"])
+    ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.memory_child:
+        memory_child(args.memory_child, args.workers)
+        return
+    steps = {
+        "throughput": lambda: throughput(args.throughput_n, args.profile),
+        "speedup": lambda: speedup(args.speedup_n),
+        "incremental": lambda: incremental(args.incremental_n, args.workers),
+        "memory": lambda: memory(args.memory_n, args.workers),
+    }
+    for name, step in steps.items():
+        if args.only in (None, name):
+            step()
+
+
+if __name__ == "__main__":
+    main()
