@@ -25,8 +25,8 @@ class RecordFilter:
     ``kinds`` may name relationship kinds (maintenance, industrial, …) and facility kinds
     (mro_center, factory, …). A record is in ``since``–``until`` when any of its reports is
     dated in that range (the report's year, else its article's publication year); records with
-    no dated report are left out when a range is given. Speculative records are kept only with
-    ``include_speculative``.
+    no dated report at all are kept, as the HTML map keeps "records without a year". Speculative
+    records are kept only with ``include_speculative``.
     """
 
     suppliers: tuple[str, ...] = ()
@@ -96,7 +96,8 @@ class RecordFilter:
         if self.since is None and self.until is None:
             return True
         lo, hi = self.since or -10**6, self.until or 10**6
-        return any(lo <= y <= hi for y in (e.year or dates.get(e.article) for e in evidence) if y is not None)
+        years = [y for y in (e.year or dates.get(e.article) for e in evidence) if y is not None]
+        return not years or any(lo <= y <= hi for y in years)
 
     def _facility(self, f: Facility, dates: dict[str, int | None], keep_spec: bool) -> bool:
         if self.kinds and f.kind not in self.kinds and f.relationship_kind not in self.kinds:
@@ -146,9 +147,9 @@ def filter_options(command: Callable) -> Callable:
         click.option("--kind", metavar="KINDS",
                      help="Only these relationship or facility kinds, e.g. maintenance,industrial or mro_center."),
         click.option("--since", type=click.IntRange(1000, 9999), metavar="YEAR",
-                     help="Only records reported in or after this year."),
+                     help="Only records reported in or after this year (undated records are kept)."),
         click.option("--until", type=click.IntRange(1000, 9999), metavar="YEAR",
-                     help="Only records reported in or before this year."),
+                     help="Only records reported in or before this year (undated records are kept)."),
         click.option("--include-speculative", is_flag=True, default=False,
                      help="Also draw forecasts, scenarios and possibilities."),
     ]
