@@ -22,7 +22,7 @@ from ..project import PROJECT_FILE, find_project, load_project
 from ..records import Records
 
 __all__ = ["verbosity_options", "project_options", "map_options", "static_options", "filter_options",
-           "Settings", "resolve", "progress_for", "summary"]
+           "Settings", "resolve", "record_filter_from", "progress_for", "summary"]
 
 log = logging.getLogger("geomap")
 
@@ -99,6 +99,16 @@ def _given(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
 
 
+def record_filter_from(values: dict[str, Any]) -> RecordFilter:
+    """The filter of the options (or project values) supplier, recipient, kind, since, until,
+    include_speculative."""
+    return RecordFilter(
+        suppliers=parse_codes(values.get("supplier"), "--supplier"),
+        recipients=parse_codes(values.get("recipient"), "--recipient"),
+        kinds=parse_kinds(values.get("kind")), since=values.get("since"), until=values.get("until"),
+        include_speculative=bool(values.get("include_speculative")))
+
+
 def resolve(ctx: click.Context, values: dict[str, Any], *, default_formats: tuple[str, ...] = ()) -> Settings:
     """Merge the command's options with the project file and check them."""
     path = values.get("project") or (None if values.get("no_project") else find_project())
@@ -113,11 +123,7 @@ def resolve(ctx: click.Context, values: dict[str, Any], *, default_formats: tupl
     formats = parse_formats(values.get("formats")) or default_formats
     if values.get("embed") and "embed" not in formats:
         formats = (*formats, "embed")
-    record_filter = RecordFilter(
-        suppliers=parse_codes(values.get("supplier"), "--supplier"),
-        recipients=parse_codes(values.get("recipient"), "--recipient"),
-        kinds=parse_kinds(values.get("kind")), since=values.get("since"), until=values.get("until"),
-        include_speculative=bool(values.get("include_speculative")))
+    record_filter = record_filter_from(values)
     region, bbox = values.get("region"), values.get("bbox")
     if region and bbox:  # one from the command line wins over the other from the file
         if _given(ctx, "region") and _given(ctx, "bbox"):
