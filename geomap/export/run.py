@@ -29,8 +29,10 @@ class ExportResult:
     files: list[Path]
 
 
-def load_records(inputs: Sequence[Path], progress: Callable[[Iterable, int], Iterable] | None = None) -> tuple[str, Records]:
-    """A build's records folder (one folder with the GeoJSON record files), else articles."""
+def load_records(inputs: Sequence[Path], progress: Callable[[Iterable, int], Iterable] | None = None,
+                 skipped: list | None = None) -> tuple[str, Records]:
+    """A build's records folder (one folder with the GeoJSON record files), else articles
+    (bad ones are listed in ``skipped`` instead of raising, when it is given)."""
     if len(inputs) == 1 and inputs[0].is_dir() and (inputs[0] / RECORD_FILE).is_file():
         from ..output import read_records
 
@@ -38,7 +40,7 @@ def load_records(inputs: Sequence[Path], progress: Callable[[Iterable, int], Ite
         return f"records of {inputs[0]}", records
     from ..pipeline import extract_records
 
-    records = extract_records(inputs or [Path("seeds")], progress=progress)
+    records = extract_records(inputs or [Path("seeds")], progress=progress, skipped=skipped)
     return f"{len(records.articles)} articles read", records
 
 
@@ -58,13 +60,14 @@ def _targets(out: Path, formats: tuple[str, ...]) -> tuple[Path, tuple[str, ...]
 
 
 def run_export(inputs: Sequence[Path], out: Path, formats: tuple[str, ...], record_filter: RecordFilter,
-               settings: ExportSettings, progress: Callable[[Iterable, int], Iterable] | None = None) -> ExportResult:
+               settings: ExportSettings, progress: Callable[[Iterable, int], Iterable] | None = None,
+               skipped: list | None = None) -> ExportResult:
     """Read, filter, render everything in memory, then write (a failure writes nothing)."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise ConfigurationError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     folder, formats, main_name, stem = _targets(out, formats)
-    source, records = load_records(inputs, progress)
+    source, records = load_records(inputs, progress, skipped)
     shown = record_filter.apply(records, keep_speculative=True)
     files = render_files(shown, formats, replace(settings, stem=stem))
     if main_name is not None:  # --out names the file of the one main format
