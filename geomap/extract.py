@@ -55,6 +55,17 @@ _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
     r"fueron entrenados|foram treinados)\b", re.I)
+# A noun before a Spanish/Portuguese demonym: group 1 when it names people who may be trainees,
+# group 2 when it names equipment (made by the country if that is an exporter).
+_NOUN_BEFORE = re.compile(
+    r"\b(?:(pilotos|militares|oficiales|oficiais|soldados|marineros|marinheiros|tripulaciones|tripula[cç][oõ]es|"
+    r"mec[aá]nicos|t[eé]cnicos|ingenieros|engenheiros|cadetes)|empresas?|compa[nñ][ií]as?|firmas?|fabricantes?|"
+    r"instructores|instrutores|asesores|assessores|especialistas|tropas|fuerzas|for[cç]as|contratistas|mercenarios|"
+    r"(buques|navios|aviones|avi[oõ]es|helic[oó]pteros|repuestos|pe[cç]as|blindados|drones|cazas|ca[cç]as))\s+(?:\w+\s+)?$", re.I)
+_RELATIVE_BEFORE = re.compile(r"\b(?:que|which|that|where|donde|onde)\s+$", re.I)
+_RUNS_AFTER = re.compile(
+    r"\s+(?:has\s+|had\s+|ha\s+)?(?:opera|operates|operated|runs|ran|built|construy[oó]|construido|financi[oó]|"
+    r"financed|administra|manages|maintains|mantiene|mant[eé]m|instal[oó]|instalou|constr[oó]i|constru[ií]u|leases)\b", re.I)
 _BOTH_COUNTRIES = re.compile(
     r"\b(?:the two (?:countries|governments|nations|sides)|both (?:countries|governments|sides)|ambos pa[ií]ses|"
     r"ambos gobiernos|os dois pa[ií]ses|ambos os pa[ií]ses)\b", re.I)
@@ -374,6 +385,17 @@ class Extractor:
                 elif a.org.type == "state_company":
                     rec[a.country] += 1.0
             elif a.source in ("demonym", "country", "capital"):
+                noun_before = _NOUN_BEFORE.search(text, max(sent.start, a.start - 30), a.start)
+                if noun_before and noun_before.group(2) and self.d.exporter_share.get(a.country, 0) < 1:
+                    noun_before = None  # "helicópteros hondureños": the fleet's owner, not its maker
+                if noun_before and a.source == "demonym" and a.country not in trainees:
+                    # Spanish/Portuguese order: "técnicos rusos", "empresas surcoreanas", "militares argentinos"
+                    if noun_before.group(1) and (receiving and a.start < first_trigger or a.start > first_trigger):
+                        trainees.add(a.country)
+                    elif not noun_before.group(1) or a.start < first_trigger:
+                        sup[a.country] += 3.0
+                        explicit.add(a.country)
+                        continue
                 if a.country in trainees:
                     rec[a.country] += 3.0
                 elif self.d.supplier_after.match(after) or _WHICH_SUPPLIED.match(after) or (
@@ -382,6 +404,9 @@ class Extractor:
                     explicit.add(a.country)
                 elif self.d.recipient_after.match(after):
                     rec[a.country] += 1.5
+            if a.source != "place" and _RELATIVE_BEFORE.search(before) and _RUNS_AFTER.match(after):
+                sup[a.country] += 3.0  # "the station that China operates", "la planta que Rusia construyó"
+                explicit.add(a.country)
             if a.source != "place" and _BOUGHT_FROM.search(before):
                 sup[a.country] += 4.0
                 explicit.add(a.country)
@@ -397,8 +422,9 @@ class Extractor:
                     sup[a.country] += 2.0  # "pilots trained in India", "with the Royal Danish Air Force"
                 else:
                     rec[a.country] += 2.0 if a.source != "org" else 0.5
-            if not subject_done and a.start < first_trigger and a.source not in ("equipment", "place") and \
-                    _segment(text, sent, a.start) == _segment(text, sent, first_trigger):
+            if not subject_done and a.start < first_trigger and a.source not in ("equipment", "place") and (
+                    _segment(text, sent, a.start) == _segment(text, sent, first_trigger)
+                    or self._clause_subject(text, sent, a, actors, first_trigger)):
                 subject_done = True
                 if a.country in trainees or _coordinated(text, a, actors, first_trigger):
                     pass  # "Vietnam and Israel sign ...": a joint subject says nothing of direction
@@ -417,6 +443,17 @@ class Extractor:
             # supplier outright and not the equipment's country (a US-built jet bought from Denmark).
             sup[origin] += 2.5 if origin in named or not (explicit - {origin}) else 0.3
         return sup, rec
+
+    def _clause_subject(self, text: str, sent: Sentence, a: _Actor, actors: list[_Actor], trigger: int) -> bool:
+        """Whether ``a`` opens its clause and no other country is named between it and the trigger
+        ("Brasil, por su parte, ofreció ...", "Since 2017 Turkey has run Camp TURKSOM, its ... base")."""
+        cstart, _cend = self._clause(text, sent, a.start)
+        dateline = _DATELINE.match(text, sent.start)
+        if dateline and cstart < dateline.end() <= a.start:
+            cstart = dateline.end()
+        if len(text[cstart:a.start].split()) > 3 or trigger - a.end > 120:
+            return False
+        return not any(a.end <= b.start < trigger and b.country != a.country and b.source != "place" for b in actors)
 
     def _supplier_side(self, org: Actor) -> bool:
         """Exporters and defence firms; also the expeditionary units (Africa Corps, U.S. Southern
