@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-
 GEOMAP = str(Path(sys.executable).parent / "geomap")
 RU, KR = (0xD5, 0x5E, 0x00), (0x00, 0x9E, 0x73)  # Okabe–Ito colours of the two main suppliers
 

@@ -50,7 +50,7 @@ class StaticOptions:
     extent: Extent | None = None  # None: fitted to the records
     subtitle: str = ""  # e.g. the filters in words
     include_speculative: bool = False
-    labels: bool = True
+    labels: bool = True  # facility names beside their glyphs (up to 25 facilities)
 
 
 def render_static(records: Records, fmt: str, options: StaticOptions = StaticOptions(),
@@ -257,7 +257,7 @@ def _draw(records: Records, opt: StaticOptions, gaz: GeoNamesGazetteer):
     ax = fig.add_axes(map_box)
     extent = opt.extent or fit_extent([(f.lat, f.lon) for f in layers.facilities], sorted(layers.recipients))
     extent = extent.fitted_to(map_box[2] * width, map_box[3] * height)
-    _draw_map(ax, layers, records, extent)
+    _draw_map(ax, layers, extent, opt.labels)
     _graticule(ax, extent)
     _scale_bar(ax, extent)
     _legend(fig.add_axes(legend_box), layers, gaz, portrait)
@@ -265,9 +265,8 @@ def _draw(records: Records, opt: StaticOptions, gaz: GeoNamesGazetteer):
     return fig
 
 
-def _draw_map(ax, layers: _Layers, records: Records, extent: Extent) -> None:
+def _draw_map(ax, layers: _Layers, extent: Extent, labels: bool) -> None:
     from matplotlib import patheffects
-    from matplotlib.patches import Polygon
 
     ax.set_facecolor(SEA_FILL)
     world = _world()
@@ -292,7 +291,7 @@ def _draw_map(ax, layers: _Layers, records: Records, extent: Extent) -> None:
     ax.set_xlim(extent.west, extent.east)
     ax.set_ylim(extent.south, extent.north)
     ax.set_aspect(1 / max(math.cos(math.radians(extent.mid_lat)), 0.2), adjustable="box")
-    if len(layers.facilities) <= 25:
+    if labels and len(layers.facilities) <= 25:  # names beside glyphs while they stay readable
         _labels(ax, layers.facilities, halo)
 
 
