@@ -14,8 +14,9 @@ Rules:
 - ``status`` and ``year``, where an annotation gives them, are right when a report of the
   matching record from that article gives the same value (an article may report several
   events of one pair and kind, e.g. a contract and a later delivery).
-- A facility is found when a record of the same supplier, host and kind (facility kind, or the
-  relationship kind it serves) quotes its article.
+- A facility is found when a factual record of the same supplier, host and kind (facility kind,
+  or the relationship kind it serves) quotes its article; a factual facility record quoting an
+  annotated article that matches no annotation there is unexpected.
 - A ``must_not`` item with ``supplier`` and ``recipient`` is violated by any factual record of
   that pair quoting its article (or any article, when it names none).
 """
@@ -61,7 +62,9 @@ class RecordScore:
     wrong_year: list[dict] = field(default_factory=list)
     facility_found: int = 0
     facility_given: int = 0
+    facility_extra: int = 0
     facility_misses: list[dict] = field(default_factory=list)
+    facility_false_positives: list[dict] = field(default_factory=list)
     must_not_violations: list[dict] = field(default_factory=list)
 
     @property
@@ -86,11 +89,14 @@ class RecordScore:
                 "year_accuracy": share(self.year_right, self.year_given),
             },
             "facilities": {"recall": share(self.facility_found, self.facility_given),
-                           "found": self.facility_found, "expected": self.facility_given},
+                           "precision": share(self.facility_found, self.facility_found + self.facility_extra),
+                           "found": self.facility_found, "expected": self.facility_given,
+                           "unexpected": self.facility_extra},
             "must_not_violated": len(self.must_not_violations),
             "misses": self.misses, "false_positives": self.false_positives,
             "wrong_status": self.wrong_status, "wrong_year": self.wrong_year,
-            "facility_misses": self.facility_misses, "must_not_violations": self.must_not_violations,
+            "facility_misses": self.facility_misses, "facility_false_positives": self.facility_false_positives,
+            "must_not_violations": self.must_not_violations,
         }
 
 
@@ -177,12 +183,17 @@ def score_records(gold: Gold, relationships: Iterable[Relationship], facilities:
         score.fp += 1
         score.false_positives.append({**row, "quote": got[key][0].quote})
     fac_keys = set()
+    predicted: dict[tuple, tuple[set, str]] = {}  # (article, facility id) -> (its keys, a quote)
     for f in facilities:
+        if f.speculative:
+            continue
         for ev in f.evidence:
             a = _article_of(keep, ev.article)
             if a is not None:
-                fac_keys.add((a, f.supplier, f.host, f.kind))
-                fac_keys.add((a, f.supplier, f.host, f.relationship_kind))  # seeds-expected names the latter
+                keys = {(a, f.supplier, f.host, f.kind), (a, f.supplier, f.host, f.relationship_kind)}
+                fac_keys |= keys  # seeds-expected names the relationship kind, heldout the facility kind
+                predicted[(a, f.id)] = (keys, ev.quote)
+    gold_fac = {(g["article"], g["supplier"], g["host"], g["kind"]) for g in gold.facilities if g.get("article") in keep_set}
     for g in gold.facilities:
         if g.get("article") not in keep_set:
             continue
@@ -191,6 +202,10 @@ def score_records(gold: Gold, relationships: Iterable[Relationship], facilities:
             score.facility_found += 1
         else:
             score.facility_misses.append({k: g.get(k) for k in ("article", "supplier", "host", "kind", "place")})
+    for (a, fid), (keys, quote) in sorted(predicted.items()):
+        if not keys & gold_fac:
+            score.facility_extra += 1
+            score.facility_false_positives.append({"article": a, "id": fid, "quote": quote})
     for m in gold.must_not:
         if "supplier" not in m or "recipient" not in m:
             continue
@@ -216,17 +231,19 @@ def format_table(result: dict, title: str = "") -> str:
     lines.append(f"relationships  precision {r['precision']:.2f}  recall {r['recall']:.2f}  f1 {r['f1']:.2f}  "
                  f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
     lines.append(f"               status right {pct(r['status_accuracy'])}  year right {pct(r['year_accuracy'])}")
-    lines.append(f"facilities     found {f['found']} of {f['expected']}")
+    lines.append(f"facilities     found {f['found']} of {f['expected']}, {f['unexpected']} unexpected")
     lines.append(f"must_not       violated {result['must_not_violated']}")
     sections = (("missed", "misses", "evidence_contains"), ("false positives", "false_positives", "quote"),
                 ("must_not violated", "must_not_violations", "why"), ("wrong status", "wrong_status", None),
-                ("wrong year", "wrong_year", None), ("facilities missed", "facility_misses", "place"))
+                ("wrong year", "wrong_year", None), ("facilities missed", "facility_misses", "place"),
+                ("unexpected facilities", "facility_false_positives", "quote"))
     for heading, key, detail in sections:
         if not result[key]:
             continue
         lines.append(f"\n{heading}:")
         for x in result[key]:
-            head = f"  {x.get('article')}: {x.get('supplier')} -> {x.get('recipient', x.get('host'))} {x.get('kind', '')}".rstrip()
+            who = x.get("id") or f"{x.get('supplier')} -> {x.get('recipient', x.get('host'))} {x.get('kind', '')}".rstrip()
+            head = f"  {x.get('article')}: {who}"
             if detail is None:
                 head += f"  expected {x['expected']}, got {', '.join(x['got'])}"
             elif x.get(detail):

@@ -301,6 +301,13 @@ class Extractor:
         if origin and (len(origin) < len(triggers) or facility_hits):
             triggers = [t for t in triggers if t not in origin]
         plain_plants = [t for t in triggers if t[2] == "industrial" and _PLANT_NOUN.fullmatch(text, t[0], t[1])]
+        for t in plain_plants:
+            # A bare "plant" is where the clause's work is done: a maintenance plant is an MRO
+            # centre, any other a factory (unless a longer facility phrase already covers it).
+            if any(f[0] <= t[0] < f[1] for f in facility_hits):
+                continue
+            work = [o[2] for o in triggers if o is not t and self._clause(text, sent, o[0]) == self._clause(text, sent, t[0])]
+            facility_hits = sorted(facility_hits + [(t[0], t[1], "mro_center" if "maintenance" in work else "factory")])
         triggers = [t for t in triggers if t not in plain_plants or not any(
             o[2] not in ("industrial", "agreement") and self._clause(text, sent, o[0]) == self._clause(text, sent, t[0])
             for o in triggers)]
@@ -321,6 +328,9 @@ class Extractor:
             if fkind in _PRESENCE_FACILITIES and not self._foreign_base(text, sent, actors, fs):
                 base_spans.append((fs, fe))
                 continue
+            if fkind in ("military_base", "air_base") and {k for _s, _e, k in kept} == {"training"} | (
+                    {"presence"} if any(s0 == fs for s0, _e, _k in kept) else set()) and any(k == "training" for _s, _e, k in kept):
+                fkind = "training_center"  # "training Malian special forces at the Kati military camp"
             facilities.append((fs, fe, fkind))
         kept = [t for t in kept if not any(b0 <= t[0] < b1 or t[0] <= b0 < t[1] for b0, b1 in base_spans)]
         return kept, facilities
