@@ -16,7 +16,9 @@ Rules:
   events of one pair and kind, e.g. a contract and a later delivery).
 - A facility is found when a factual record of the same supplier, host and kind (facility kind,
   or the relationship kind it serves) quotes its article; a factual facility record quoting an
-  annotated article that matches no annotation there is unexpected.
+  annotated article that matches no annotation there is unexpected. A found facility whose
+  annotation gives ``lat``/``lon``/``tolerance_km`` is placed right when one of its records lies
+  within that distance.
 - A ``must_not`` item with ``supplier`` and ``recipient`` is violated by any factual record of
   that pair quoting its article (or any article, when it names none).
 """
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .exc import InputError
+from .geocode.gazetteer import km
 from .model import Facility, Relationship
 
 __all__ = ["Gold", "RecordScore", "load_gold", "score_records", "format_table"]
@@ -63,6 +66,8 @@ class RecordScore:
     facility_found: int = 0
     facility_given: int = 0
     facility_extra: int = 0
+    facility_placed: int = 0
+    facility_place_given: int = 0
     facility_misses: list[dict] = field(default_factory=list)
     facility_false_positives: list[dict] = field(default_factory=list)
     must_not_violations: list[dict] = field(default_factory=list)
@@ -91,7 +96,8 @@ class RecordScore:
             "facilities": {"recall": share(self.facility_found, self.facility_given),
                            "precision": share(self.facility_found, self.facility_found + self.facility_extra),
                            "found": self.facility_found, "expected": self.facility_given,
-                           "unexpected": self.facility_extra},
+                           "unexpected": self.facility_extra,
+                           "placed_within_tolerance": share(self.facility_placed, self.facility_place_given)},
             "must_not_violated": len(self.must_not_violations),
             "misses": self.misses, "false_positives": self.false_positives,
             "wrong_status": self.wrong_status, "wrong_year": self.wrong_year,
@@ -184,6 +190,7 @@ def score_records(gold: Gold, relationships: Iterable[Relationship], facilities:
         score.false_positives.append({**row, "quote": got[key][0].quote})
     fac_keys = set()
     predicted: dict[tuple, tuple[set, str]] = {}  # (article, facility id) -> (its keys, a quote)
+    points: dict[tuple, list[tuple[float, float]]] = {}  # a facility key -> where its records are
     for f in facilities:
         if f.speculative:
             continue
@@ -192,14 +199,22 @@ def score_records(gold: Gold, relationships: Iterable[Relationship], facilities:
             if a is not None:
                 keys = {(a, f.supplier, f.host, f.kind), (a, f.supplier, f.host, f.relationship_kind)}
                 fac_keys |= keys  # seeds-expected names the relationship kind, heldout the facility kind
+                if f.lat is not None:
+                    for k in keys:
+                        points.setdefault(k, []).append((f.lat, f.lon))
                 predicted[(a, f.id)] = (keys, ev.quote)
     gold_fac = {(g["article"], g["supplier"], g["host"], g["kind"]) for g in gold.facilities if g.get("article") in keep_set}
     for g in gold.facilities:
         if g.get("article") not in keep_set:
             continue
         score.facility_given += 1
-        if (g["article"], g["supplier"], g["host"], g["kind"]) in fac_keys:
+        key = (g["article"], g["supplier"], g["host"], g["kind"])
+        if key in fac_keys:
             score.facility_found += 1
+            if g.get("lat") is not None and g.get("tolerance_km") is not None:
+                score.facility_place_given += 1
+                if any(km(lat, lon, g["lat"], g["lon"]) <= g["tolerance_km"] for lat, lon in points.get(key, [])):
+                    score.facility_placed += 1
         else:
             score.facility_misses.append({k: g.get(k) for k in ("article", "supplier", "host", "kind", "place")})
     for (a, fid), (keys, quote) in sorted(predicted.items()):
@@ -231,7 +246,8 @@ def format_table(result: dict, title: str = "") -> str:
     lines.append(f"relationships  precision {r['precision']:.2f}  recall {r['recall']:.2f}  f1 {r['f1']:.2f}  "
                  f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
     lines.append(f"               status right {pct(r['status_accuracy'])}  year right {pct(r['year_accuracy'])}")
-    lines.append(f"facilities     found {f['found']} of {f['expected']}, {f['unexpected']} unexpected")
+    lines.append(f"facilities     found {f['found']} of {f['expected']}, {f['unexpected']} unexpected; "
+                 f"placed within tolerance {pct(f['placed_within_tolerance'])}")
     lines.append(f"must_not       violated {result['must_not_violated']}")
     sections = (("missed", "misses", "evidence_contains"), ("false positives", "false_positives", "quote"),
                 ("must_not violated", "must_not_violations", "why"), ("wrong status", "wrong_status", None),

@@ -664,7 +664,7 @@ class Extractor:
         for fs, fe, fkind in facility_hits:
             host_candidates = [r for r in recipients]
             host = host_candidates[0] if len(host_candidates) == 1 else self._host_near(actors, fs, host_candidates)
-            place = self._facility_place(cands, sent, host, fe)
+            place = self._facility_place(text, cands, sent, host, fs, fe)
             cstart, cend = self._clause(text, sent, fs)
             status, where = self._status(text, cstart, cend)
             if status == "unknown":
@@ -727,13 +727,18 @@ class Extractor:
             a.country in hosts for a in actors) else (0, hosts[0])
         return best[1]
 
-    def _facility_place(self, cands: list[Candidate], sent: Sentence, host: str, after: int) -> Toponym | None:
+    def _facility_place(self, text: str, cands: list[Candidate], sent: Sentence, host: str, start: int,
+                        after: int) -> Toponym | None:
+        """The most specific place the sentence gives a facility: a place naming it ("the Kati
+        military camp"), else the first one after it ("a plant in Lima"), else the last before."""
         inside = [c for c in cands if sent.start <= c.start and c.end <= sent.end and c.choice is not None
                   and c.choice.country == host and not c.demonym]
         local = [c for c in inside if c.choice.kind in ("city", "admin")]
         if local:
+            naming = [c for c in local if c.end <= start and re.fullmatch(r"[\s\w'’-]{0,25}", text[c.end:start])
+                      and not re.search(r"\b(?:in|at|near|of|en|em|de|del|da|do)\b", text[c.end:start], re.I)]
             following = [c for c in local if c.start >= after]
-            pick = following[0] if following else local[-1]
+            pick = naming[-1] if naming else following[0] if following else local[-1]
             return pick.to_toponym()
         country = [c for c in inside if c.choice.kind == "country"]
         return country[0].to_toponym() if country else None

@@ -83,6 +83,30 @@ def test_denied_reports_code_nothing(extractor):
     assert not got
 
 
+def test_portuguese_noun_first_demonyms(extractor):
+    got = coded(extractor, "Teste\n\nTécnicos russos vão formar mecânicos angolanos durante a construção do centro "
+                           "em Luanda, Angola.", language="pt")
+    assert ("RU", "AO", "training") in got and not any(s == "AO" for s, _r, _k in got)
+
+
+def test_the_two_countries_are_the_articles_pair(extractor):
+    got = coded(extractor, "Test\n\nTurkey has delivered a new batch of Bayraktar TB2 drones to Somalia's army, "
+                           "Somali officials said.\n\nIn February 2024 the two countries signed a ten-year defence "
+                           "and economic cooperation agreement.")
+    assert {("TR", "SO", "arms_transfer"), ("TR", "SO", "agreement")} <= got
+
+
+def test_ongoing_training_at_a_camp(extractor):
+    from geomap.model import Article
+
+    text = ("Test\n\nRussian instructors are also training Malian special forces and drone operators at the "
+            "Kati military camp, 15 km northwest of Bamako.")
+    reading = extractor.read(Article("t.txt", "Test", text, published="2025-06-30"))
+    training = [r for r in reading.relations if (r.supplier, r.recipient, r.kind) == ("RU", "ML", "training")]
+    assert training and training[0].status == "operational" and training[0].year == 2025
+    assert [(f.kind, f.place.text if f.place else None) for f in reading.facilities] == [("training_center", "Kati")]
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
