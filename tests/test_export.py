@@ -305,3 +305,13 @@ def test_filter_errors():
     with pytest.raises(ConfigurationError, match="two-letter"):
         parse_codes("RUS", "--supplier")
     assert parse_codes("ru, kr,RU", "--supplier") == ("RU", "KR")
+
+
+def test_named_regions_frame_their_main_land():
+    from geomap.export.extent import region_extent
+
+    europe = region_extent("Europe")
+    assert -30 < europe.west and europe.east < 100  # neither French Guiana nor Russia's Pacific coast
+    sa = region_extent("south america")
+    assert (round(sa.west), round(sa.south), round(sa.east), round(sa.north)) == (-81, -55, -35, 12)
+    assert region_extent("Peru").west > -82 and region_extent("PE").north < 0.5

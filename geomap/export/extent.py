@@ -76,17 +76,30 @@ def _country_shapes() -> dict[str, tuple[str, object]]:
     return out
 
 
-def country_extent(code: str) -> Extent | None:
-    """The box of a country's main land (parts under 5% of its largest part are left out, so
-    French Guiana does not stretch France, nor Easter Island Chile)."""
+def country_extent(code: str, window: Extent | None = None) -> Extent | None:
+    """The box of a country's main land: parts under 5% of its largest part are left out (Easter
+    Island does not stretch Chile). A country wider or taller than 40° is cut to ``window`` when
+    one is given (Russia within Europe, France without French Guiana)."""
+    from shapely.geometry import box as shapely_box
+
     entry = _country_shapes().get(code)
     if entry is None:
         return None
     geom = entry[1]
     parts = list(getattr(geom, "geoms", [geom]))
     largest = max(p.area for p in parts)
-    boxes = [p.bounds for p in parts if p.area >= 0.05 * largest]
-    return Extent(min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    parts = [p for p in parts if p.area >= 0.05 * largest]
+    bounds = _union_bounds([p.bounds for p in parts])
+    if window is not None and max(bounds[2] - bounds[0], bounds[3] - bounds[1]) > 40:
+        cut = shapely_box(window.west, window.south, window.east, window.north)
+        inside = [p.intersection(cut) for p in parts]
+        inside = [p.bounds for p in inside if not p.is_empty]
+        bounds = _union_bounds(inside) if inside else bounds
+    return Extent(*bounds)
+
+
+def _union_bounds(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def region_extent(name: str) -> Extent:
@@ -96,7 +109,11 @@ def region_extent(name: str) -> Extent:
     regions = read_json("regions.json")
     for region in regions:
         if wanted in {n.casefold() for n in [region["name"], *region.get("aliases", [])]}:
-            boxes = [b for b in (country_extent(c) for c in region.get("countries", [])) if b is not None]
+            half = 40.0 if region.get("kind") == "continent" else 25.0  # degrees around its centre
+            lat, lon = region["lat"], region["lon"]
+            dlon = min(half / max(math.cos(math.radians(lat)), 0.2), 180)
+            window = Extent(lon - dlon, lat - half, lon + dlon, lat + half)
+            boxes = [b for b in (country_extent(c, window) for c in region.get("countries", [])) if b is not None]
             if not boxes:
                 raise ConfigurationError(f"region {region['name']!r} is not tied to countries, so it has no extent: use --bbox W,S,E,N")
             box = boxes[0]
