@@ -134,7 +134,7 @@ def folium_baseline(records: Records) -> str:
     m.default_js = [("leaflet", f"{INLINE_PREFIX}leaflet.js")]
     m.default_css = [("leaflet_css", f"{INLINE_PREFIX}leaflet.css")]
     for f in records.facilities:
-        folium.Marker([f.lat, f.lon], tooltip=f.name).add_to(m)
+        folium.Marker([f.lat, f.lon]).add_to(m)
     return inline_assets(m.get_root().render())
 
 

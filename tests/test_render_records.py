@@ -106,3 +106,13 @@ def test_csp_forbids_connections_without_tiles_and_allows_only_the_tile_host(see
     for bad in ("No.Such.Provider", "https://tiles.example.org/tile.png", "tiles.example.org/{z}/{x}/{y}.png"):
         with pytest.raises(ConfigurationError):
             build_map(records, tiles=bad, gazetteer=gazetteer)
+
+
+def test_speculative_records_are_drawn_only_when_asked_for(seed_build, gazetteer):
+    _out, records, _files = seed_build
+    speculative = {r.id for r in records.facilities + records.relationships if r.speculative}
+    assert speculative
+    for include in (False, True):
+        data = data_block(render_html(build_map(records, include_speculative=include, gazetteer=gazetteer)))
+        drawn = {row[0] for row in data["facilities"] + data["links"]}
+        assert (speculative <= drawn) if include else not (speculative & drawn)

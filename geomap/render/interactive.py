@@ -256,21 +256,26 @@ def build_map(records: Records, *, title: str = "Foreign defense supplier footpr
     payload = _payload(records, gaz, title, {cc: g.get_name() for cc, g in groups.items()},
                        recipient_group.get_name(), places_group.get_name(), colors, m.get_name(),
                        include_speculative)
+    payload["bounds"] = _frame(shown_facilities, shown_links, gaz)
     _DataScript(_json_for_script(payload), _static("footprint.js")).add_to(m)
     _renumber(m)
     m.geomap_title = title
     m.geomap_tiles = source
-    # Frame the footprint (facilities and recipient countries), not the suppliers' home countries.
-    pts = [(f.lat, f.lon) for f in shown_facilities if f.lat is not None]
-    for r in shown_links:
+    return m
+
+
+def _frame(facilities, links, gaz: GeoNamesGazetteer) -> list[list[float]] | None:
+    """The view to open on: the footprint (facilities and recipient countries), not the
+    suppliers' home countries. The page fits it before drawing anything (no animation)."""
+    pts = [(f.lat, f.lon) for f in facilities if f.lat is not None]
+    for r in links:
         c = gaz.country(r.recipient)
         if c is not None:
             pts.append((c.lat, c.lon))
-    if pts:
-        lats, lons = [p[0] for p in pts], [p[1] for p in pts]
-        m.fit_bounds([[max(min(lats) - 5, -85), max(min(lons) - 5, -180)],
-                      [min(max(lats) + 5, 85), min(max(lons) + 5, 180)]])
-    return m
+    if not pts:
+        return None
+    lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+    return [[max(min(lats) - 5, -85), max(min(lons) - 5, -180)], [min(max(lats) + 5, 85), min(max(lons) + 5, 180)]]
 
 
 def _renumber(m: folium.Map) -> None:

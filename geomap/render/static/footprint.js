@@ -7,6 +7,7 @@
   "use strict";
   var DATA = JSON.parse(document.getElementById("geomap-data").textContent);
   var map = window[DATA.map];
+  if (DATA.bounds) map.fitBounds(DATA.bounds, {animate: false});
 
   // ---------------------------------------------------------------- vocabulary
   var STATUS_ORDER = ["unknown", "offered", "negotiating", "announced", "signed", "under_construction",
