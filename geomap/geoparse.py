@@ -14,12 +14,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from .geocode.gazetteer import (PRECISION_OF_KIND, Entry, GeoNamesGazetteer, get_gazetteer, importance, km,
                                 normalize_name)
 from .model import Toponym
 from .resources import read_tsv
-from .text import TOKEN_RE, is_title_case_line, starts_sentence, tokenize
+from .text import TOKEN_RE, is_title_case_line, starts_sentence
 
 __all__ = ["Geoparser", "Candidate", "load_demonyms"]
 
@@ -84,8 +85,18 @@ def load_demonyms() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=4)
 def _common_words(n: int = 8000) -> frozenset[str]:
+    """The ``n`` most frequent English words (remembered per ``n``)."""
+    words = _COMMON.get(n)
+    if words is None:
+        words = _COMMON[n] = _load_common_words(n)
+    return words
+
+
+_COMMON: dict[int, frozenset[str]] = {}
+
+
+def _load_common_words(n: int) -> frozenset[str]:
     """The ``n`` most frequent English words: a place name spelt like one needs more than a
     capital letter, and the first 400 ("the", "we", "for") are never places on their own."""
     try:
@@ -135,34 +146,36 @@ class Geoparser:
     def __init__(self, gazetteer: GeoNamesGazetteer | None = None, *, demonyms: bool = True) -> None:
         self.gazetteer = gazetteer or get_gazetteer()
         self.demonyms = demonyms
+        self._starters: dict[str, tuple[int, bool]] = {}
 
     # ---------------------------------------------------------------- recognition
     def recognize(self, text: str) -> list[Candidate]:
         """Place-name candidates in ``text``, longest match first, left to right.
 
-        One pass over the words: a capitalised word is looked up as the first word of the
-        index's keys (a dictionary hit or miss), so only words that can begin a place name
-        are matched further, and only as far as the longest key beginning with them.
+        One regular-expression pass finds the capitalised words; each is looked up as the first
+        word of the index's keys (a dictionary hit or miss), and only words that can begin a
+        place name are matched further, as far as the longest key beginning with them, with
+        the few words around them tokenised on demand.
         """
-        doc = _Words(text)
-        words = doc.words
-        span_of = self.gazetteer.first_word_span
-        demonym_spans = _demonym_spans()
+        starters = self._starters
+        if len(starters) > 500_000:  # a bounded memo of the capitalised words seen
+            starters.clear()
+        title_case: dict[int, bool] = {}
         out: list[Candidate] = []
-        i, n = 0, len(words)
-        while i < n:
-            word = words[i]
-            if not word[:1].isupper():
-                i += 1
-                continue
-            first = _word_key(word).partition(" ")[0]
-            span = max(span_of(first), demonym_spans.get(first, 0))
-            if span == 0 and "-" not in word:
-                i += 1
-                continue
+        pos = 0
+        while (m := _CAPITALISED_RE.search(text, pos)) is not None:
+            word = m.group()
+            pos = m.end()
+            starter = starters.get(word)
+            if starter is None:
+                starter = starters[word] = self._starter(word)
+            span, alone = starter
+            if not span or not alone and not _CONTINUATION_RE.match(text, pos):
+                continue  # no name starts with this word, or only longer ones and none follows
+            doc = _Words(text, m.start(), span + 5, title_case)
+            i = doc.first
             found = self._longest_match(doc, i, span)
             if found is None:
-                i += 1
                 continue
             j, key, entries, is_demonym, compound = found
             cand = Candidate(doc.starts[i], doc.name_end(j - 1), "", key, entries,
@@ -173,11 +186,24 @@ class Geoparser:
                 after = text[cand.end:cand.end + 20]
                 cand.admin_cue = bool(_ADMIN_CUES_BEFORE.search(before) or _ADMIN_CUES_AFTER.match(after))
                 out.append(cand)
-                i = j
-            else:
-                i += 1
+                pos = doc.ends[j - 1]
         self._link_qualifiers(text, out)
         return out
+
+    def _starter(self, word: str) -> tuple[int, bool]:
+        """How many words the longest name starting with ``word`` may have (0: none), and
+        whether ``word`` on its own may be a place name: indexed (and not one of the most
+        common words unless written as an abbreviation: "US"), a demonym or a compound."""
+        key = _word_key(word)
+        first = key.partition(" ")[0]
+        span = max(self.gazetteer.first_word_span(first), _demonym_spans().get(first, 0))
+        if "-" in word:
+            return max(span, 1), True
+        if key in load_demonyms():
+            return span, True
+        alone = self.gazetteer.has_key(key) and (
+            key not in _common_words(400) or self.gazetteer.is_abbreviation(key, word))
+        return span, alone
 
     def _longest_match(self, doc: "_Words", i: int, span: int):
         gaz = self.gazetteer
@@ -194,7 +220,7 @@ class Geoparser:
             if not last[:1].isupper() and not last.isupper():
                 continue
             surface = text[doc.starts[i]:doc.name_end(j - 1)]
-            key = normalize_name(surface)
+            key = doc.key(i, j) or normalize_name(surface)
             if key in demonyms:
                 country = gaz.country(demonyms[key])
                 if country is not None:
@@ -343,8 +369,8 @@ class Geoparser:
                     if e.kind in ("city", "admin") and (cc in admin_countries or cc in point_countries):
                         if cc in admin_countries and any(a.id != e.id and gaz.qualifies(a, e) for a in admins):
                             s += 6.0
-                        near = sum(1 for p in points if abs(p.lat - e.lat) < 1.4 and p.id != e.id
-                                   and km(p.lat, p.lon, e.lat, e.lon) < 150)
+                        near = sum(1 for p in points if abs(p.lat - e.lat) < 1.4 and _lon_close(p.lon, e.lon, e.lat)
+                                   and p.id != e.id and km(p.lat, p.lon, e.lat, e.lon) < 150)
                         s += 2.5 * min(near, 3)
                         if e.kind == "admin" and e.level == 1:
                             inside = sum(1 for p in points if p.country == cc and gaz.admin1_name(p) == e.name)
@@ -388,6 +414,13 @@ def _context(cands: list[Candidate], key: str) -> tuple:
     return support, points, admins, admin1s
 
 
+def _lon_close(a: float, b: float, lat: float) -> bool:
+    """A quick test before the distance: longitudes under 3.5 degrees apart (150 km at most
+    up to latitude 66), or across the antimeridian, or nearer the poles."""
+    d = abs(a - b)
+    return d < 3.5 or d > 356.5 or abs(lat) > 66
+
+
 _PRIORS: dict[str, float] = {}
 
 
@@ -424,20 +457,27 @@ def _demonym_spans() -> dict[str, int]:
 
 
 class _Words:
-    """The words of a text with their offsets; sentence starts and headline lines on demand."""
+    """The words around a capitalised word, with offsets: two before it (when there are) and
+    ``count`` from it on; sentence starts and headline lines on demand."""
 
-    __slots__ = ("text", "words", "starts", "ends", "_title_case")
+    __slots__ = ("_title_case", "ends", "first", "starts", "text", "words")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, start: int, count: int, title_case: dict[int, bool]) -> None:
         self.text = text
-        self.words: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in TOKEN_RE.finditer(text):
-            self.words.append(m.group())
-            self.starts.append(m.start())
-            self.ends.append(m.end())
-        self._title_case: dict[int, bool] = {}
+        self._title_case = title_case
+        lo = max(0, start - 40)
+        before = [m.span() for m in TOKEN_RE.finditer(text, lo, start)]
+        if lo > 0 and len(before) < 3:
+            lo = max(0, start - 160)
+            before = [m.span() for m in TOKEN_RE.finditer(text, lo, start)]
+        if lo > 0 and before and before[0][0] == lo:
+            before = before[1:]  # may be cut
+        spans = before[-2:]
+        self.first = len(spans)
+        spans += [m.span() for m in islice(TOKEN_RE.finditer(text, start), count)]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+        self.words = [text[a:b] for a, b in spans]
 
     def initial(self, i: int) -> bool:
         """Whether word ``i`` starts a sentence or a line."""
@@ -447,6 +487,16 @@ class _Words:
         """Whether words ``i`` and ``i + 1`` may belong to one name (space, hyphen or dot
         between them) and word ``i`` is not a possessive."""
         return not _possessive(self.words[i]) and self.text[self.ends[i]:self.starts[i + 1]].strip(" ") in ("", ".", "-")
+
+    def key(self, i: int, j: int) -> str | None:
+        """The index key of words i..j from their own keys, where only spaces and hyphens
+        separate them (else None: the caller normalises the surface)."""
+        if j - i == 1:
+            return _word_key(self.words[i])
+        for k in range(i, j - 1):
+            if self.text[self.ends[k]:self.starts[k + 1]].strip(" ") not in ("", "-"):
+                return None
+        return " ".join(_word_key(w) for w in self.words[i:j])
 
     def name_end(self, i: int) -> int:
         return self.ends[i] - 2 if _possessive(self.words[i]) else self.ends[i]
@@ -460,6 +510,17 @@ class _Words:
         known = self._title_case.get(start)
         if known is None:
             end = self.text.find("\n", start)
-            line = self.text[start:end if end >= 0 else len(self.text)]
-            known = self._title_case[start] = is_title_case_line(tokenize(line))
+            end = len(self.text) if end < 0 else end
+            # Headlines are short: a long line is a paragraph, whatever its capitals.
+            known = self._title_case[start] = end - start <= _HEADLINE_MAX_CHARS and is_title_case_line(
+                TOKEN_RE.findall(self.text, start, end))
         return known
+
+
+_HEADLINE_MAX_CHARS = 300
+_UPPER = "".join(re.escape(chr(c)) for c in range(0x2FF) if chr(c).isupper()) + "Ѐ-ЯΆ-Ϋ"
+# What may follow a word inside a longer name: a gap of spaces with at most one dot or
+# hyphen, then a capitalised word or a connector.
+_CONTINUATION_RE = re.compile(rf" *[.-]? *(?:[{_UPPER}]|(?:{'|'.join(sorted(_CONNECTORS))})\b)")
+# A word (as TOKEN_RE reads it) that begins with a capital letter, at the start of a word.
+_CAPITALISED_RE = re.compile(rf"(?<![^\W_])(?<![^\W_][-'’])(?=[{_UPPER}])(?:{TOKEN_RE.pattern})")

@@ -97,7 +97,9 @@ def _add(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -
         out.append(Sentence(start, end, text[start:end], paragraph))
 
 
-def is_title_case_line(tokens: list[Token]) -> bool:
-    """Whether a line is written in headline Title Case (most longer words capitalised)."""
-    words = [t for t in tokens if len(t.text) >= 4 and t.text.isalpha()]
-    return len(words) >= 3 and sum(t.capitalized for t in words) / len(words) >= 0.7
+def is_title_case_line(words: list[Token] | list[str]) -> bool:
+    """Whether a line (its tokens or words) is written in headline Title Case (most longer
+    words capitalised)."""
+    texts = [w if isinstance(w, str) else w.text for w in words]
+    long_words = [w for w in texts if len(w) >= 4 and w.isalpha()]
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.7

@@ -17,6 +17,7 @@ import tempfile
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -311,19 +312,16 @@ class GeoNamesGazetteer:
     """
 
     def __init__(self) -> None:
-        self._data: _Compiled | None = None
         self._entries: dict[int, Entry] = {}
 
-    @property
+    @cached_property
     def data(self) -> _Compiled:
-        if self._data is None:
-            try:
-                self._data = _load_or_compile()
-            except (OSError, ValueError, KeyError) as err:
-                if isinstance(err, GazetteerError):
-                    raise
-                raise GazetteerError(f"cannot build the gazetteer index: {err}") from err
-        return self._data
+        try:
+            return _load_or_compile()
+        except (OSError, ValueError, KeyError) as err:
+            if isinstance(err, GazetteerError):
+                raise
+            raise GazetteerError(f"cannot build the gazetteer index: {err}") from err
 
     @property
     def max_tokens(self) -> int:
