@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 
 from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
 from ..model import Evidence
 from ..records import Records
 from ..render import style
+from .drawn import drawn
 from .static import ATTRIBUTION
 
 __all__ = ["to_kml"]
@@ -58,17 +58,8 @@ def to_kml(records: Records, *, title: str = "Foreign defense supplier footprint
     """The footprint as a KML document (text)."""
     gaz = gazetteer or get_gazetteer()
 
-    def cname(cc: str) -> str:
-        c = gaz.country(cc)
-        return c.name if c else cc
-
-    shown = lambda rec: include_speculative or not rec.speculative  # noqa: E731
-    facilities = [f for f in records.facilities if f.lat is not None and shown(f)]
-    links = [(r, arc) for r in records.relationships if shown(r) for arc in [records.link_arc(r, gaz)] if arc]
-    by_supplier: dict[str, list] = defaultdict(list)
-    for rec in [*facilities, *(r for r, _ in links)]:
-        by_supplier[rec.supplier].append(rec)
-    colors = style.supplier_colors(sorted(by_supplier))
+    layers = drawn(records, gaz, include_speculative)
+    facilities, links, colors, cname = layers.facilities, layers.links, layers.colors, layers.name
     titles = {a.id: a.title + (f" ({a.published})" if a.published else "") for a in records.articles}
 
     root = ET.Element("kml", xmlns=KML_NS)
@@ -85,9 +76,9 @@ def to_kml(records: Records, *, title: str = "Foreign defense supplier footprint
             line = _sub(st, "LineStyle")
             _sub(line, "color", _kml_color(colors[cc], alpha * 0.85))
             _sub(line, "width", "3")
-    for cc in sorted(by_supplier, key=cname):
+    for cc in sorted(layers.counts, key=cname):
         folder = _sub(doc, "Folder")
-        _sub(folder, "name", f"{cname(cc)} ({len(by_supplier[cc])})")
+        _sub(folder, "name", f"{cname(cc)} ({layers.counts[cc]})")
         for f in (f for f in facilities if f.supplier == cc):
             pm = _sub(folder, "Placemark")
             _sub(pm, "name", f.name)

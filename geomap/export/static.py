@@ -12,7 +12,6 @@ import io
 import math
 import re
 import textwrap
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +20,7 @@ from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
 from ..records import Records
 from ..render import style
 from ..resources import read_json
+from .drawn import Drawn, drawn
 from .extent import Extent, fit_extent
 
 __all__ = ["SIZES", "StaticOptions", "render_static", "STATIC_FORMATS"]
@@ -211,40 +211,12 @@ def _draw_link(ax, lons: list[float], lats: list[float], color: str, n_reports: 
                                 "shrinkA": 0, "shrinkB": 0})
 
 
-@dataclass
-class _Layers:
-    facilities: list
-    links: list  # (relationship, [(lat, lon)])
-    recipients: dict[str, set[str]]
-    colors: dict[str, str]
-    counts: dict[str, int]
-
-
-def _layers(records: Records, gaz: GeoNamesGazetteer, include_speculative: bool) -> _Layers:
-    shown = lambda rec: include_speculative or not rec.speculative  # noqa: E731
-    facilities = [f for f in records.facilities if f.lat is not None and shown(f)]
-    links, recipients = [], defaultdict(set)
-    for r in records.relationships:
-        if not shown(r):
-            continue
-        arc = records.link_arc(r, gaz)
-        if arc is None:
-            continue
-        links.append((r, arc))
-        if r.kind != "sanctions":
-            recipients[r.recipient].add(r.supplier)
-    counts: dict[str, int] = defaultdict(int)
-    for rec in [*facilities, *(r for r, _ in links)]:
-        counts[rec.supplier] += 1
-    return _Layers(facilities, links, recipients, style.supplier_colors(sorted(counts)), counts)
-
-
 def _draw(records: Records, opt: StaticOptions, gaz: GeoNamesGazetteer):
     from matplotlib.figure import Figure
 
     width, height = SIZES[opt.size]
     fig = Figure(figsize=(width, height), dpi=opt.dpi)
-    layers = _layers(records, gaz, opt.include_speculative)
+    layers = drawn(records, gaz, opt.include_speculative)
     portrait = height > width
     # Frame: title band on top, source band below, legend beside (landscape) or under (portrait).
     top, bottom = 1.1 / height, 0.75 / height
@@ -260,12 +232,12 @@ def _draw(records: Records, opt: StaticOptions, gaz: GeoNamesGazetteer):
     _draw_map(ax, layers, extent, opt.labels)
     _graticule(ax, extent)
     _scale_bar(ax, extent)
-    _legend(fig.add_axes(legend_box), layers, gaz, portrait)
+    _legend(fig.add_axes(legend_box), layers, portrait)
     _titles(fig, records, layers, opt, width, height, top)
     return fig
 
 
-def _draw_map(ax, layers: _Layers, extent: Extent, labels: bool) -> None:
+def _draw_map(ax, layers: Drawn, extent: Extent, labels: bool) -> None:
     from matplotlib import patheffects
 
     ax.set_facecolor(SEA_FILL)
@@ -377,14 +349,11 @@ def _scale_bar(ax, extent: Extent) -> None:
             color="#333333", zorder=7, parse_math=False)
 
 
-def _legend(lax, layers: _Layers, gaz: GeoNamesGazetteer, portrait: bool) -> None:
+def _legend(lax, layers: Drawn, portrait: bool) -> None:
     """The legend: what is drawn, drawn by the same functions as the map (like the HTML legend)."""
     from matplotlib.patches import Circle, Rectangle
 
-    def cname(cc: str) -> str:
-        c = gaz.country(cc)
-        return c.name if c else cc
-
+    cname = layers.name
     neutral = "#555555"
     rows: list[tuple[str, object]] = [("Suppliers", None)]  # (text, icon drawer or None for a header)
     for cc in sorted(layers.colors, key=cname):
@@ -441,7 +410,7 @@ def _legend(lax, layers: _Layers, gaz: GeoNamesGazetteer, portrait: bool) -> Non
                      linespacing=1.0)
 
 
-def _titles(fig, records: Records, layers: _Layers, opt: StaticOptions, width: float, height: float,
+def _titles(fig, records: Records, layers: Drawn, opt: StaticOptions, width: float, height: float,
             top: float) -> None:
     n_art = len(records.articles)
     fig.text(0.05, 1 - 0.38 / height, opt.title, fontsize=18, fontweight="bold", va="top", parse_math=False,
