@@ -12,8 +12,9 @@ import sys
 import types
 import typing
 from functools import lru_cache
+from typing import Callable
 
-__all__ = ["to_jsonable", "from_jsonable", "rebuild", "type_hints", "SerializationError"]
+__all__ = ["to_jsonable", "from_jsonable", "rebuild", "converter", "type_hints", "SerializationError"]
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -46,65 +47,127 @@ def type_hints(cls: type) -> dict[str, object]:
 
 def from_jsonable(tp, data):
     """Rebuild a value of type ``tp`` (a dataclass, container or scalar type) from ``data``."""
-    origin = typing.get_origin(tp)
-    if tp is typing.Any:
-        return data
-    if origin in (typing.Union, types.UnionType):
-        args = typing.get_args(tp)
-        if data is None and type(None) in args:
-            return None
-        errors = []
-        for arg in args:
-            if arg is type(None):
-                continue
-            try:
-                return from_jsonable(arg, data)
-            except SerializationError as err:
-                errors.append(str(err))
-        raise SerializationError("; ".join(errors) or f"no type of {tp} fits")
-    if origin in (list, tuple, set, frozenset):
-        if not isinstance(data, list):
-            raise SerializationError(f"expected a list for {tp}, got {type(data).__name__}")
-        args = typing.get_args(tp)
-        if origin is tuple and args and args[-1] is not Ellipsis:
-            return tuple(from_jsonable(a, v) for a, v in zip(args, data, strict=True))
-        items = [from_jsonable(args[0] if args else typing.Any, v) for v in data]
-        return origin(items) if origin is not list else items
-    if origin is dict:
-        if not isinstance(data, dict):
-            raise SerializationError(f"expected an object for {tp}, got {type(data).__name__}")
-        _key, val = typing.get_args(tp) or (str, typing.Any)
-        return {k: from_jsonable(val, v) for k, v in data.items()}
-    if origin is typing.Literal:
-        return data
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _dataclass(tp, data)
-    if tp in (list, dict, tuple):
-        return from_jsonable(tp[typing.Any] if tp is not dict else dict[str, typing.Any], data)
-    if tp is float and isinstance(data, int) and not isinstance(data, bool):
-        return float(data)
-    if isinstance(tp, type) and isinstance(data, tp) and not (tp is int and isinstance(data, bool)):
-        return data
-    raise SerializationError(f"expected {getattr(tp, '__name__', tp)}, got {type(data).__name__}")
+    return converter(tp)(data)
 
 
 def rebuild(cls: type, data: dict, **known):
     """An instance of dataclass ``cls`` from stored ``data``, with some fields ``known`` already."""
-    return _dataclass(cls, data, known)
+    return _dataclass_converter(cls)(data, known)
 
 
-def _dataclass(cls: type, data, known: dict | None = None):
-    if not isinstance(data, dict):
-        raise SerializationError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
-    if any(not f.init for f in dataclasses.fields(cls)):
+@lru_cache(maxsize=None)
+def converter(tp) -> Callable[[object], object]:
+    """A function rebuilding values of type ``tp``, worked out once per type."""
+    origin = typing.get_origin(tp)
+    if tp is typing.Any or origin is typing.Literal:
+        return _same
+    if origin in (typing.Union, types.UnionType):
+        return _union([converter(a) for a in typing.get_args(tp) if a is not type(None)],
+                      type(None) in typing.get_args(tp), tp)
+    if tp in (list, tuple, set, frozenset, dict):
+        return converter(dict[str, typing.Any] if tp is dict else tp[typing.Any])
+    if origin in (list, tuple, set, frozenset):
+        args = typing.get_args(tp)
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            return _fixed_tuple([converter(a) for a in args], tp)
+        return _sequence(converter(args[0]) if args else _same, origin, tp)
+    if origin is dict:
+        return _mapping(converter(typing.get_args(tp)[1]) if typing.get_args(tp) else _same, tp)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        build = _dataclass_converter(tp)
+        return lambda data: build(data, None)
+    if tp is float:
+        return _float
+    if isinstance(tp, type):
+        return _scalar(tp)
+    raise SerializationError(f"cannot rebuild values of type {tp}")
+
+
+def _same(data):
+    return data
+
+
+def _fail(tp, data) -> SerializationError:
+    return SerializationError(f"expected {getattr(tp, '__name__', tp)}, got {type(data).__name__}")
+
+
+def _union(options: list, optional: bool, tp):
+    if len(options) == 1:
+        (only,) = options
+        return (lambda data: None if data is None else only(data)) if optional else only
+
+    def convert(data):
+        if data is None and optional:
+            return None
+        for option in options:
+            try:
+                return option(data)
+            except SerializationError:
+                continue
+        raise _fail(tp, data)
+    return convert
+
+
+def _sequence(item, origin, tp):
+    def convert(data):
+        if type(data) is not list:
+            raise _fail(tp, data)
+        items = [item(v) for v in data]
+        return items if origin is list else origin(items)
+    return convert
+
+
+def _fixed_tuple(items: list, tp):
+    def convert(data):
+        if type(data) is not list or len(data) != len(items):
+            raise _fail(tp, data)
+        return tuple(c(v) for c, v in zip(items, data))
+    return convert
+
+
+def _mapping(value, tp):
+    def convert(data):
+        if type(data) is not dict:
+            raise _fail(tp, data)
+        return {k: value(v) for k, v in data.items()}
+    return convert
+
+
+def _float(data):
+    if type(data) is float:
+        return data
+    if type(data) is int:
+        return float(data)
+    raise _fail(float, data)
+
+
+def _scalar(tp: type):
+    def convert(data):
+        if type(data) is tp or (isinstance(data, tp) and not isinstance(data, bool)):
+            return data
+        raise _fail(tp, data)
+    return convert
+
+
+@lru_cache(maxsize=None)
+def _dataclass_converter(cls: type):
+    fields = dataclasses.fields(cls)
+    if any(not f.init for f in fields):
         raise SerializationError(f"{cls.__name__}: fields set outside __init__ cannot be rebuilt")
     hints = type_hints(cls)
-    kwargs = dict(known or {})
-    for f in dataclasses.fields(cls):
-        if f.name in kwargs:
-            continue
-        if f.name in data:
-            kwargs[f.name] = from_jsonable(hints[f.name], data[f.name])
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise SerializationError(f"{cls.__name__}: stored data lacks {f.name!r}")
-    return cls(**kwargs)
+    plan = [(f.name, converter(hints[f.name]),
+             f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING) for f in fields]
+
+    def convert(data, known: dict | None):
+        if type(data) is not dict:
+            raise _fail(cls, data)
+        kwargs = dict(known) if known else {}
+        for name, convert_field, required in plan:
+            if name in kwargs:
+                continue
+            if name in data:
+                kwargs[name] = convert_field(data[name])
+            elif required:
+                raise SerializationError(f"{cls.__name__}: stored data lacks {name!r}")
+        return cls(**kwargs)
+    return convert
