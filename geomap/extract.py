@@ -729,8 +729,9 @@ class Extractor:
 
     def _facility_place(self, text: str, cands: list[Candidate], sent: Sentence, host: str, start: int,
                         after: int) -> Toponym | None:
-        """The most specific place the sentence gives a facility: a place naming it ("the Kati
-        military camp"), else the first one after it ("a plant in Lima"), else the last before."""
+        """The most specific place the sentence gives a facility: the place it is "in" ("the Hong Ha
+        shipyard in Haiphong"), else a place naming it ("the Kati military camp"), else the first
+        one after it, else the last one before."""
         inside = [c for c in cands if sent.start <= c.start and c.end <= sent.end and c.choice is not None
                   and c.choice.country == host and not c.demonym]
         local = [c for c in inside if c.choice.kind in ("city", "admin")]
@@ -738,7 +739,9 @@ class Extractor:
             naming = [c for c in local if c.end <= start and re.fullmatch(r"[\s\w'’-]{0,25}", text[c.end:start])
                       and not re.search(r"\b(?:in|at|near|of|en|em|de|del|da|do)\b", text[c.end:start], re.I)]
             following = [c for c in local if c.start >= after]
-            pick = naming[-1] if naming else following[0] if following else local[-1]
+            located = [c for c in following if re.fullmatch(r"[\s,]*(?:in|at|near|outside|en|em|cerca de|perto de)\s+"
+                                                             r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}", text[after:c.start], re.I)]
+            pick = (located or naming[-1:] or following or local[-1:])[0]
             return pick.to_toponym()
         country = [c for c in inside if c.choice.kind == "country"]
         return country[0].to_toponym() if country else None
@@ -847,6 +850,14 @@ _STOP_MODIFIERS = {"the", "a", "an", "its", "their", "this", "that", "of", "in",
                    "to", "and", "with", "establish", "build", "open", "unveil", "launch", "is", "was"}
 
 
+_FACILITY_MODIFIERS = {
+    "drone", "uav", "helicopter", "vehicle", "aircraft", "ammunition", "munitions", "maintenance", "repair",
+    "assembly", "production", "training", "naval", "air", "military", "tracking", "ground", "satellite",
+    "support", "logistics", "tank", "armoured", "armored", "shipbuilding", "missile", "radar", "engine",
+    "overhaul", "servicing", "space", "aerospace", "rifle", "weapons", "arms", "submarine", "frigate", "mro",
+}
+
+
 def _facility_name(text: str, sent: Sentence, start: int, end: int) -> str:
     before = text[max(sent.start, start - 60):start]
     words = before.split()
@@ -854,6 +865,8 @@ def _facility_name(text: str, sent: Sentence, start: int, end: int) -> str:
     for w in reversed(words[-3:]):
         if w.lower() in _STOP_MODIFIERS or not re.fullmatch(r"[\w-]+", w) or (w[:1].isupper() and not re.search(r"\d|-", w)):
             break
+        if not (re.search(r"\d|-", w) or w.lower() in _FACILITY_MODIFIERS):
+            break  # "started building drone factory": only words that say what the facility is
         mods.insert(0, w)
     name = " ".join(mods + [text[start:end]])
     return name[:1].upper() + name[1:]
