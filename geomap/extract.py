@@ -368,15 +368,16 @@ class Extractor:
 
     def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
                buyer_verb: re.Match[str] | None, training: bool = False,
-               presence: bool = False) -> tuple[Counter[str], Counter[str]]:
+               presence: bool = False, training_at: int | None = None) -> tuple[Counter[str], Counter[str]]:
         sup: Counter[str] = Counter()
         rec: Counter[str] = Counter()
         explicit: set[str] = set()  # countries a cue names as the supplier
         # Trainees are the training's object ("trained Somali soldiers"), or its subject when they
         # receive it ("Argentine pilots completed conversion training", "pilots were trained").
         receiving = bool(_RECEIVING.search(text, sent.start, sent.end))
+        trained_at = training_at if training_at is not None else first_trigger
         trainees = {a.country for a in actors if training and a.source in ("demonym", "country")
-                    and (receiving or a.start > first_trigger)
+                    and (receiving or a.start > trained_at)
                     and self.d.trainee_after.match(text[a.end:min(sent.end, a.end + 45)])}
         # "Técnicos de ENAER ...", "pilots of the Philippine Air Force": a host organisation's people
         trainees |= {a.country for a in actors if training and a.org is not None and not self._supplier_side(a.org)
@@ -400,7 +401,7 @@ class Extractor:
                     noun_before = None  # "helicópteros hondureños": the fleet's owner, not its maker
                 if noun_before and a.source == "demonym" and a.country not in trainees:
                     # Spanish/Portuguese order: "técnicos rusos", "empresas surcoreanas", "militares argentinos"
-                    if noun_before.group(1) and (receiving and a.start < first_trigger or a.start > first_trigger):
+                    if noun_before.group(1) and (receiving and a.start < trained_at or a.start > trained_at):
                         trainees.add(a.country)
                     elif not noun_before.group(1) or a.start < first_trigger:
                         sup[a.country] += 3.0
@@ -428,7 +429,9 @@ class Extractor:
                     and self.d.exporter_share.get(a.country, 0) < 1:
                 rec[a.country] += 1.5  # "military cooperation with Cuba" (a major exporter is left to its prior)
             elif _RECIPIENT_PREPS.search(before[-40:]):
-                if trainees and a.country not in trainees:
+                if a.source == "place" and sup[a.country] > 0:
+                    pass  # "Brasil ofreció … vehículos fabricados en Sete Lagoas": where the supplier makes them
+                elif trainees and a.country not in trainees:
                     sup[a.country] += 2.0  # "pilots trained in India", "with the Royal Danish Air Force"
                 else:
                     rec[a.country] += 2.0 if a.source != "org" else 0.5
@@ -538,6 +541,7 @@ class Extractor:
         buyer = self.d.buyer_verbs.search(text, sent.start, sent.end)
         sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer,
                                training=any(k == "training" for _s, _e, k in specific),
+                               training_at=min((s0 for s0, _e, k in specific if k == "training"), default=None),
                                presence=any(k == "presence" for _s, _e, k in specific))
         countries = sorted({a.country for a in actors} | set(sup))
         kinds_present = {k for _s, _e, k in specific}
@@ -561,7 +565,7 @@ class Extractor:
         if ranked and sup[ranked[0]] - rec[ranked[0]] > 0.3:
             supplier = ranked[0]
         named = {a.country for a in actors}
-        both = not named and pair is not None and bool(_BOTH_COUNTRIES.search(text, sent.start, sent.end))
+        both = pair is not None and named <= set(pair) and bool(_BOTH_COUNTRIES.search(text, sent.start, sent.end))
         if both:
             supplier, countries, named, ranked = pair[0], [pair[1]], {pair[1]}, [pair[0], pair[1]]
         co_suppliers = [c for c in ranked[1:] if supplier is not None and sup[c] - rec[c] >= 2.5 and c in named]
