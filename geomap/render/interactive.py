@@ -162,7 +162,7 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
         facilities.append([f.id, f.name, f.kind, f.supplier, f.host, f.operators, f.equipment, f.status, f.year,
                            f.precision, place_names.get(f.place_id or "", cname(f.host)), f.lat, f.lon,
                            int(f.curated), int(f.speculative), quotes.evidence(f.evidence)])
-    links, origins = [], {}
+    links, origins, points = [], {}, {}
     for r in records.relationships:
         if r.speculative and not include_speculative:
             continue
@@ -172,6 +172,8 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
         cname(r.supplier), cname(r.recipient)
         links.append([r.id, r.supplier, r.recipient, r.kind, r.status, r.year, r.equipment, r.organizations,
                       int(r.curated), int(r.speculative), list(arc[0]), list(arc[-1]), quotes.evidence(r.evidence)])
+        c = gaz.country(r.recipient)
+        points[r.recipient] = [round(c.lat, 4), round(c.lon, 4)]  # zoomed out, arcs end there
         # Most links start at their supplier's usual point: written once, in "origins".
         if links[-1][10] == origins.setdefault(r.supplier, links[-1][10]):
             links[-1][10] = None
@@ -189,7 +191,7 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
         "suppliers": [{"code": c, "name": cname(c), "color": colors[c], "count": counts[c]}
                       for c in sorted(layers, key=cname)],
         "countries": {cc: cname(cc) for cc in sorted(used)},
-        "statuses": list(STATUS_ORDER), "origins": origins,
+        "statuses": list(STATUS_ORDER), "origins": origins, "points": dict(sorted(points.items())),
         "articles": [[a.id, a.title, a.published, a.url] for a in records.articles],
         "quotes": quotes.rows,
         "facility_fields": FACILITY_FIELDS, "facilities": facilities,

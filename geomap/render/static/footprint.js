@@ -57,7 +57,10 @@
   // ---------------------------------------------------------------- DOM helpers (text only)
   function el(tag, text, cls) {
     var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+      node.dir = "auto";  // a bidi isolate: a stray override in article text cannot reorder the text around it
+    }
     if (cls) node.className = cls;
     return node;
   }
@@ -65,7 +68,7 @@
     if (value === undefined || value === null || value === "" || value.length === 0) return;
     var p = el("div", null, "gm-row");
     p.appendChild(el("b", label + ": "));
-    p.appendChild(document.createTextNode(Array.isArray(value) ? value.join(", ") : String(value)));
+    p.appendChild(el("span", Array.isArray(value) ? value.join(", ") : String(value)));
     parent.appendChild(p);
   }
   function safeUrl(url) {
@@ -126,18 +129,21 @@
   DATA.links.forEach(function (r) {
     prepare(r);
     r.from = r.from || DATA.origins[r.supplier];
-    r.arc = greatCircle(r.from, r.to);
-    var pts = [];
-    for (var i = 0; i < r.arc.length; i += 2) project(r.arc[i], r.arc[i + 1], pts);
-    r.pts = pts;
-    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    r.geo = r.from.join() + ">" + r.to.join();
+    r.width = linkWidth(r.evidence.length);
+  });
+  function shape(arc) {  // an arc [lat, lon, …], its points projected at zoom 0 and their box
+    var pts = [], x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (var i = 0; i < arc.length; i += 2) project(arc[i], arc[i + 1], pts);
     for (i = 0; i < pts.length; i += 2) {
       x0 = Math.min(x0, pts[i]); x1 = Math.max(x1, pts[i]); y0 = Math.min(y0, pts[i + 1]); y1 = Math.max(y1, pts[i + 1]);
     }
-    r.box = [x0, y0, x1, y1];
-    r.geo = r.from.join() + ">" + r.to.join();
-    r.width = 1.5 + 1.25 * (Math.min(r.evidence.length, 5) - 1);
-  });
+    return {arc: arc, pts: pts, box: [x0, y0, x1, y1]};
+  }
+  function linkShape(r) {  // computed when first needed
+    if (!r.shape) r.shape = shape(greatCircle(r.from, r.to));
+    return r.shape;
+  }
   var YEARS = {lo: null, hi: null};
   DATA.facilities.concat(DATA.links).forEach(function (r) {
     if (r.y0 !== null) { YEARS.lo = YEARS.lo === null ? r.y0 : Math.min(YEARS.lo, r.y0); YEARS.hi = YEARS.hi === null ? r.y1 : Math.max(YEARS.hi, r.y1); }
@@ -208,6 +214,20 @@
     }
     ctx.restore();
   }
+  // Each glyph style is drawn once into a small canvas, then copied wherever it is needed.
+  var SPRITE = 24, sprites = {};
+  function sprite(kind, cls, color) {
+    var key = kind + " " + cls + " " + color;
+    if (!sprites[key]) {
+      var ratio = window.devicePixelRatio || 1, c = document.createElement("canvas");
+      c.width = c.height = Math.ceil(SPRITE * ratio);
+      var g = c.getContext("2d");
+      g.scale(ratio, ratio);
+      glyphs(g, kind, cls, color, [SPRITE / 2, SPRITE / 2], GLYPH_SCALE);
+      sprites[key] = c;
+    }
+    return sprites[key];
+  }
   function ringRadius(f, zoom) {  // metres of the uncertainty, in pixels, never inside the glyph
     var metres = STYLE.ring_metres[f.precision] || STYLE.ring_metres.country;
     var perPixel = 40075016.686 * Math.cos(f.lat * PROJ) / (256 * Math.pow(2, zoom));
@@ -224,6 +244,15 @@
     ctx.globalAlpha = 0.9; ctx.setLineDash([4, 3]); ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.stroke(path);
     ctx.restore();
   }
+  function linkWidth(reports) { return 1.5 + 1.25 * (Math.min(reports, 5) - 1); }
+  var MERGE_ABOVE = 2000, MERGE_BELOW_ZOOM = 4, pairShapes = {};
+  function linksMerged() { return shownLinks.length > MERGE_ABOVE && map.getZoom() < MERGE_BELOW_ZOOM; }
+  function pairShape(r) {  // the arc from the supplier's point to the recipient country's point
+    var key = r.supplier + ">" + r.recipient, to = DATA.points[r.recipient];
+    if (!to) return linkShape(r);
+    if (!pairShapes[key]) pairShapes[key] = shape(greatCircle(DATA.origins[r.supplier], to));
+    return pairShapes[key];
+  }
   function linkRank(r) { return (r.speculative ? 0 : r.inForce ? 20 : 10) + r.width; }
   function linkDash(r) { return r.speculative ? [2, 5] : r.inForce ? [] : [8, 6]; }
   function lines(ctx, list, color, width, dash, alpha) {  // list of flat [x, y, …] polylines with arrowheads
@@ -235,7 +264,7 @@
       if (n < 4) return;
       var dx = xy[n - 2] - xy[n - 4], dy = xy[n - 1] - xy[n - 3], len = Math.sqrt(dx * dx + dy * dy) || 1;
       dx /= len; dy /= len;
-      var tx = xy[n - 2] - 6 * dx, ty = xy[n - 1] - 6 * dy;
+      var tx = xy[n - 2] - 11 * dx, ty = xy[n - 1] - 11 * dy;
       heads.moveTo(tx, ty);
       heads.lineTo(tx - size * dx + size * 0.45 * dy, ty - size * dy - size * 0.45 * dx);
       heads.lineTo(tx - size * dx - size * 0.45 * dy, ty - size * dy + size * 0.45 * dx);
@@ -258,22 +287,25 @@
     var linkGroups = {}, ringGroups = {}, glyphGroups = {};
     drawnFacilities = []; drawnLinks = [];
     // Links on the same arc (one supplier, several kinds to one country) are drawn once, in the
-    // style of the strongest: in force over pending over speculative, then the most reports.
-    var arcs = {}, arcList = [];
+    // style of the strongest: in force over pending over speculative; width by all their reports.
+    // Zoomed out with many links, each supplier→recipient pair is one arc to the country.
+    var arcs = {}, arcList = [], merged = linksMerged();
     shownLinks.forEach(function (r) {
-      if (r.box[2] < x0 || r.box[0] > x1 || r.box[3] < y0 || r.box[1] > y1) return;
-      var arc = arcs[r.geo];
+      var sh = merged ? pairShape(r) : linkShape(r), key = merged ? r.supplier + ">" + r.recipient : r.geo;
+      if (sh.box[2] < x0 || sh.box[0] > x1 || sh.box[3] < y0 || sh.box[1] > y1) return;
+      var arc = arcs[key];
       if (!arc) {
-        var xy = new Float32Array(r.pts.length);
-        for (var i = 0; i < xy.length; i += 2) { xy[i] = r.pts[i] * scale - origin.x; xy[i + 1] = r.pts[i + 1] * scale - origin.y; }
-        arc = arcs[r.geo] = {rec: r, xy: xy};
+        var pts = sh.pts, xy = new Float32Array(pts.length);
+        for (var i = 0; i < xy.length; i += 2) { xy[i] = pts[i] * scale - origin.x; xy[i + 1] = pts[i + 1] * scale - origin.y; }
+        arc = arcs[key] = {rec: r, xy: xy, reports: 0};
         arcList.push(arc);
       } else if (linkRank(r) > linkRank(arc.rec)) arc.rec = r;
+      arc.reports += r.evidence.length;
       drawnLinks.push({rec: r, xy: arc.xy});
     });
     arcList.forEach(function (arc) {
-      var r = arc.rec, style = r.speculative ? "s" : r.inForce ? "f" : "p";
-      batch(linkGroups, style + r.width + r.supplier, function () { return {r: r, list: []}; }).list.push(arc.xy);
+      var r = arc.rec, style = r.speculative ? "s" : r.inForce ? "f" : "p", width = linkWidth(arc.reports);
+      batch(linkGroups, style + width + r.supplier, function () { return {r: r, width: width, list: []}; }).list.push(arc.xy);
     });
     shownFacilities.forEach(function (f) {
       if (f.px < x0 || f.px > x1 || f.py < y0 || f.py > y1) return;
@@ -285,12 +317,12 @@
     // Dashed and speculative links under solid ones, thin under wide; then rings, then glyphs.
     Object.keys(linkGroups).sort().reverse().forEach(function (k) {
       var g = linkGroups[k];
-      lines(ctx, g.list, COLORS[g.r.supplier], g.r.width, linkDash(g.r), g.r.speculative ? 0.5 : 0.85);
+      lines(ctx, g.list, COLORS[g.r.supplier], g.width, linkDash(g.r), g.r.speculative ? 0.5 : 0.85);
     });
     Object.keys(ringGroups).sort().forEach(function (cc) { rings(ctx, ringGroups[cc], COLORS[cc]); });
     Object.keys(glyphGroups).sort().forEach(function (k) {
-      var g = glyphGroups[k];
-      glyphs(ctx, g.f.kind, g.f.cls, COLORS[g.f.supplier], g.points, GLYPH_SCALE);
+      var g = glyphGroups[k], img = sprite(g.f.kind, g.f.cls, COLORS[g.f.supplier]), half = SPRITE / 2;
+      for (var i = 0; i < g.points.length; i += 2) ctx.drawImage(img, Math.round(g.points[i] - half), Math.round(g.points[i + 1] - half), SPRITE, SPRITE);
     });
   }
   map.createPane("gm-records").style.zIndex = 450;
@@ -363,7 +395,7 @@
   function openPopup(latlng, content) {
     return L.popup({maxWidth: 420, autoPanPadding: [20, 20]}).setLatLng(latlng).setContent(content).openOn(map);
   }
-  function arcMiddle(r) { var i = 2 * Math.floor(r.arc.length / 4); return [r.arc[i], r.arc[i + 1]]; }
+  function arcMiddle(r) { var arc = linkShape(r).arc, i = 2 * Math.floor(arc.length / 4); return [arc[i], arc[i + 1]]; }
 
   // ---------------------------------------------------------------- hit testing (click, hover)
   function segmentDistance(px, py, ax, ay, bx, by) {
@@ -377,17 +409,17 @@
       var d = drawnFacilities[i], dx = d.x - p.x, dy = d.y - p.y;
       if (dx * dx + dy * dy <= 12 * 12) return {facility: d.rec};
     }
-    var best = null, bestDist = Infinity;
+    var best = null, bestDist = Infinity, bestXY = null;
     drawnLinks.forEach(function (d) {
-      var tol = d.rec.width / 2 + 4, xy = d.xy;
+      var tol = 7, xy = d.xy;
       for (var j = 2; j < xy.length; j += 2) {
         var dist = segmentDistance(p.x, p.y, xy[j - 2], xy[j - 1], xy[j], xy[j + 1]);
-        if (dist <= tol && dist < bestDist) { bestDist = dist; best = d.rec; }
+        if (dist <= tol && dist < bestDist) { bestDist = dist; best = d.rec; bestXY = d.xy; }
       }
     });
     if (!best) return null;
     var same = [];  // every shown link drawn on the same arc
-    drawnLinks.forEach(function (d) { if (d.rec.geo === best.geo) same.push(d.rec); });
+    drawnLinks.forEach(function (d) { if (d.xy === bestXY) same.push(d.rec); });
     return {link: best, links: same};
   }
   function linksPopup(list) {
@@ -573,7 +605,8 @@
       openPopup([f.lat, f.lon], facilityPopup(f));
     } else if (target.link) {
       var r = target.link, lls = [];
-      for (var i = 0; i < r.arc.length; i += 2) lls.push([r.arc[i], r.arc[i + 1]]);
+      var arc = linkShape(r).arc;
+      for (var i = 0; i < arc.length; i += 2) lls.push([arc[i], arc[i + 1]]);
       map.fitBounds(L.latLngBounds(lls), {animate: false, padding: [30, 30]});
       openPopup(arcMiddle(r), linkPopup(r));
     } else {
@@ -598,15 +631,19 @@
         button.type = "button";
         button.appendChild(el("b", entry.text));
         button.appendChild(el("span", " — " + entry.type + " · " + entry.context, "gm-muted"));
-        button.addEventListener("click", function () { showTarget(current[i].target); });
+        button.addEventListener("click", function () { choose(current[i]); });
         item.appendChild(button);
         list.appendChild(item);
       });
       if (input.value.trim().length >= 2 && !current.length) list.appendChild(el("li", "No match", "gm-muted"));
     }
+    function choose(entry) {  // open the record; the list closes until the query changes
+      showTarget(entry.target);
+      list.textContent = "";
+    }
     input.addEventListener("input", render);
     input.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" && current.length) { e.preventDefault(); showTarget(current[0].target); }
+      if (e.key === "Enter" && current.length) { e.preventDefault(); choose(current[0]); }
       if (e.key === "Escape") { input.value = ""; render(); }
     });
     box.appendChild(input);
@@ -709,6 +746,7 @@
       if (inForce) legendItem(box, sample([], 0.85, 2), "in force (signed, building, operating)", "link:in-force");
       if (pending) legendItem(box, sample([8, 6], 0.85, 2), "not (yet) in force", "link:pending");
       if (speculative) legendItem(box, sample([2, 5], 0.5, 2), "speculative (forecast, scenario)", "link:speculative");
+      if (linksMerged()) box.appendChild(el("div", "Zoomed out: one arc per supplier and recipient country; zoom in for each relationship.", "gm-muted"));
       [1, 3, 5].forEach(function (n) {
         var present = Object.keys(widths).some(function (w) { return n === 5 ? +w >= 5 : +w === n; });
         if (present) legendItem(box, sample([], 0.85, 1.5 + 1.25 * (n - 1)), n === 5 ? "5 or more reports" : n + (n === 1 ? " report" : " reports"), "width:" + n);
@@ -742,6 +780,7 @@
   });
   Object.keys(DATA.layers).forEach(function (cc) { new SupplierSwitch(cc).addTo(window[DATA.layers[cc]]); });
   map.on("overlayadd overlayremove", function () { if (booted) updateLegend(); });
+  map.on("zoomend", function () { if (booted && shownLinks.length > MERGE_ABOVE) updateLegend(); });
   booted = true;
   refresh();
   recordsCanvas.addTo(map);
