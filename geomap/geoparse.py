@@ -65,7 +65,7 @@ _GENERIC_AREA_WORDS = _PLACE_PREFIXES | {
     "north", "south", "east", "west", "capital", "centre", "center", "coast", "bay", "bar", "store", "island",
     "islands", "lakes", "valley", "highlands", "interior", "plateau", "mary", "paul", "van",
 }
-_CONNECTORS = {"of", "de", "del", "la", "las", "los", "do", "da", "dos", "das", "upon", "on",
+_CONNECTORS = {"of", "de", "del", "es", "la", "las", "los", "do", "da", "dos", "das", "upon", "on",
                "sur", "and", "y", "e", "the", "al", "el", "di", "du", "des", "le", "am", "an", "der"}
 _ADMIN_CUES_BEFORE = re.compile(
     r"\b(?:district|province|region|department|state|county|municipality|governorate|oblast|"
@@ -180,6 +180,9 @@ class Geoparser:
             j, key, entries, is_demonym, compound = found
             cand = Candidate(doc.starts[i], doc.name_end(j - 1), "", key, entries,
                              demonym=is_demonym, compound=compound)
+            if text.startswith(".", cand.end) and not text.startswith("..", cand.end) \
+                    and self.gazetteer.ends_with_dot(key, text[cand.start:cand.end]):
+                cand.end += 1  # "Charleston, W.Va.": the abbreviation's dot belongs to it
             cand.surface = text[cand.start:cand.end]
             if self._keep(doc, i, j, cand):
                 before = text[max(doc.line_start(cand.start), cand.start - 40):cand.start]
@@ -262,10 +265,7 @@ class Geoparser:
                     own_name and (top.capital or top.population >= 500_000))
                 if not named or first.isupper():
                     return False
-            elif not (top.kind in ("country", "region", "water") or (top.kind == "city" and top.population >= 100_000)
-                      or (top.kind == "admin" and top.level == 1 and (
-                          word not in _common_words(2000)
-                          or (top.population >= 1_000_000 and word not in _GENERIC_AREA_WORDS)))):
+            elif not any(_notable(e, word) for e in cand.entries):
                 return False  # "California", "Texas", "England" stay; "Central", "Western" (provinces) go
         if single and len(word) <= 3 and first.isupper() and not big:
             return False  # short all-capital acronyms are rarely small towns
@@ -326,6 +326,10 @@ class Geoparser:
                 quals = [q for q in c.qualifier.entries if q.kind in ("country", "admin")]
                 narrowed = [e for e in c.entries if any(gaz.qualifies(q, e) for q in quals)]
                 c.entries = narrowed or c.entries
+                # ... and the qualifier itself is the area that contains the place ("Kan." in
+                # "Wichita, Kan." is Kansas, not Kano).
+                c.qualifier.entries = [q for q in quals if any(gaz.qualifies(q, e) for e in c.entries)] \
+                    or c.qualifier.entries
         # First pass: context-free choice; then two passes with the others' choices as context.
         for c in cands:
             c.choice = max(c.entries, key=_prior)
@@ -412,6 +416,18 @@ def _context(cands: list[Candidate], key: str) -> tuple:
         if e.kind in ("city", "admin") and not e.capital:
             points.append(e)
     return support, points, admins, admin1s
+
+
+def _notable(e: Entry, word: str) -> bool:
+    """Whether an entry is notable enough for a capitalised common word to name it mid-sentence:
+    a country or region, a city of 100,000, a first-level area (a populous one if the word is
+    among the 2,000 most common, and not a descriptive word such as "Central")."""
+    if e.kind in ("country", "region", "water"):
+        return True
+    if e.kind == "city":
+        return e.population >= 100_000
+    return e.kind == "admin" and e.level == 1 and (
+        word not in _common_words(2000) or (e.population >= 1_000_000 and word not in _GENERIC_AREA_WORDS))
 
 
 def _lon_close(a: float, b: float, lat: float) -> bool:

@@ -33,7 +33,7 @@ __all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "cac
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 7
+INDEX_FORMAT = 10
 DATA_FILES = ["countries.geojson", "admin_areas.tsv", "country_aliases.tsv", "regions.json"]
 MIN_CITY_POPULATION = 500
 ALTERNATES_MIN_POPULATION = 15000
@@ -102,11 +102,13 @@ class _Compiled:
 
     columns: tuple  # one sequence per Entry field, in Entry's field order
     index: dict[str, int | tuple[int, ...]]  # key -> entry number(s), most important first
-    exact_case: dict[str, frozenset[str]]  # keys only valid for these exact surface forms
+    exact_case: dict[str, frozenset[str]]  # abbreviation keys -> their exact surface forms ("US")
+    exact_only: dict[str, frozenset[int]]  # ... -> entries indexed under the key by the abbreviation only
     country_entry: dict[str, int]
     us_states: dict[str, str]  # GeoNames admin1 code (postal code) -> state name
     max_tokens: int
     first_words: dict[str, int]  # first word of a key -> most words of a key starting with it
+    dotted: dict[str, frozenset[str]]  # abbreviations written with a final dot: key -> forms before it
 
 
 def _valid_alias(alias: str) -> bool:
@@ -119,6 +121,9 @@ class _Builder:
         self.entries: list[Entry] = []
         self.index: dict[str, list[int]] = {}
         self.exact: dict[str, set[str]] = {}
+        self.exact_ids: dict[str, set[int]] = {}
+        self.plain_ids: dict[str, set[int]] = {}
+        self.dotted: dict[str, set[str]] = {}
 
     def add(self, entry: Entry, names: list[str]) -> int:
         i = len(self.entries)
@@ -134,9 +139,15 @@ class _Builder:
             key = normalize_name(name)
             if not key:
                 continue
+            if name.endswith(".") and name[:-1].replace(".", "").isalpha():
+                # "Ind.", "W.Va.": the final dot is part of the name as written
+                self.dotted.setdefault(key, set()).add(name[:-1])
             if len(name.replace(".", "")) <= 3 and name.replace(".", "").isupper():
                 # Abbreviations such as "US" or "UK" match only as written, never "us".
                 self.exact.setdefault(key, set()).add(name.replace(".", ""))
+                self.exact_ids.setdefault(key, set()).add(i)
+            else:
+                self.plain_ids.setdefault(key, set()).add(i)
             if key in seen:
                 continue
             seen.add(key)
@@ -216,10 +227,12 @@ def _compile() -> _Compiled:
         columns=tuple(list(c) if isinstance(c, tuple) else c for c in columns),
         index={k: _most_important_first(b.entries, v) for k, v in b.index.items()},
         exact_case={k: frozenset(v) for k, v in b.exact.items()},
+        exact_only={k: frozenset(v - b.plain_ids.get(k, set())) for k, v in b.exact_ids.items()},
         country_entry=country_entry,
         us_states=us_states,
         max_tokens=min(max(first_words.values()), 8),
         first_words=first_words,
+        dotted={k: frozenset(v) for k, v in b.dotted.items()},
     )
 
 
@@ -352,20 +365,22 @@ class GeoNamesGazetteer:
             ids = (ids,)
         exact = self.data.exact_case.get(key)
         if exact is not None and surface.replace(".", "") not in exact:
-            ids = tuple(i for i in ids if not self._abbreviation_of(i, key))
+            only = self.data.exact_only[key]
+            ids = tuple(i for i in ids if i not in only)
         return [self.entry(i) for i in ids]
 
     def first_word_span(self, word: str) -> int:
         """How many words the longest index key starting with ``word`` has (0: none)."""
         return self.data.first_words.get(word, 0)
 
+    def ends_with_dot(self, key: str, surface: str) -> bool:
+        """Whether ``surface`` is an abbreviation written with a final dot ("Ind", "W.Va"),
+        so that a dot after it belongs to the name."""
+        return surface in self.data.dotted.get(key, ())
+
     def is_abbreviation(self, key: str, surface: str) -> bool:
         """Whether ``surface`` is written as one of the abbreviations indexed under ``key``."""
         return surface.replace(".", "") in self.data.exact_case.get(key, ())
-
-    def _abbreviation_of(self, i: int, key: str) -> bool:
-        e = self.entry(i)
-        return e.kind in ("country", "admin") and len(key.replace(" ", "")) <= 3
 
     def qualifies(self, qualifier: Entry, e: Entry) -> bool:
         """Whether ``qualifier`` (a country or administrative area) contains entry ``e``."""
