@@ -705,18 +705,23 @@
     box.appendChild(item);
   }
   var legendBox;
-  panel("bottomleft", "gm-legend", function (box) { legendBox = box; });
+  panel("bottomleft", "gm-legend", function (box) {  // folds away on small screens
+    var fold = el("details");
+    fold.open = true;
+    fold.appendChild(el("summary", "Legend", "gm-summary"));
+    legendBox = fold.appendChild(el("div"));
+    box.appendChild(fold);
+  });
   function updateLegend() {
     var box = legendBox, neutral = "#555555";
     box.textContent = "";
-    var counts = {}, kinds = {}, classes = {}, vague = false, inForce = false, pending = false, speculative = false, widths = {};
+    var counts = {}, kinds = {}, classes = {}, vague = false, inForce = false, pending = false, speculative = false;
     shownFacilities.forEach(function (f) {
       counts[f.supplier] = (counts[f.supplier] || 0) + 1; kinds[f.kind] = 1; classes[f.cls] = 1; vague = vague || f.vague;
     });
     shownLinks.forEach(function (r) {
       counts[r.supplier] = (counts[r.supplier] || 0) + 1;
       if (r.speculative) speculative = true; else if (r.inForce) inForce = true; else pending = true;
-      widths[Math.min(r.evidence.length, 5)] = 1;
     });
     box.appendChild(el("div", "Suppliers shown", "gm-head"));
     DATA.suppliers.forEach(function (s) {
@@ -747,9 +752,8 @@
       if (pending) legendItem(box, sample([8, 6], 0.85, 2), "not (yet) in force", "link:pending");
       if (speculative) legendItem(box, sample([2, 5], 0.5, 2), "speculative (forecast, scenario)", "link:speculative");
       if (linksMerged()) box.appendChild(el("div", "Zoomed out: one arc per supplier and recipient country; zoom in for each relationship.", "gm-muted"));
-      [1, 3, 5].forEach(function (n) {
-        var present = Object.keys(widths).some(function (w) { return n === 5 ? +w >= 5 : +w === n; });
-        if (present) legendItem(box, sample([], 0.85, 1.5 + 1.25 * (n - 1)), n === 5 ? "5 or more reports" : n + (n === 1 ? " report" : " reports"), "width:" + n);
+      [1, 3, 5].forEach(function (n) {  // the width scale (the reports of every relationship on an arc)
+        legendItem(box, sample([], 0.85, linkWidth(n)), n === 5 ? "5 or more reports" : n + (n === 1 ? " report" : " reports"), "width:" + n);
       });
     }
     if (shownRecipients.length && map.hasLayer(window[DATA.recipient_layer])) {
@@ -780,7 +784,7 @@
   });
   Object.keys(DATA.layers).forEach(function (cc) { new SupplierSwitch(cc).addTo(window[DATA.layers[cc]]); });
   map.on("overlayadd overlayremove", function () { if (booted) updateLegend(); });
-  map.on("zoomend", function () { if (booted && shownLinks.length > MERGE_ABOVE) updateLegend(); });
+  map.on("moveend", function () { if (booted && shownLinks.length > MERGE_ABOVE) updateLegend(); });
   booted = true;
   refresh();
   recordsCanvas.addTo(map);
