@@ -33,7 +33,7 @@ __all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "cac
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 10
+INDEX_FORMAT = 12
 DATA_FILES = ["countries.geojson", "admin_areas.tsv", "country_aliases.tsv", "regions.json"]
 MIN_CITY_POPULATION = 500
 ALTERNATES_MIN_POPULATION = 15000
@@ -107,7 +107,7 @@ class _Compiled:
     country_entry: dict[str, int]
     us_states: dict[str, str]  # GeoNames admin1 code (postal code) -> state name
     max_tokens: int
-    first_words: dict[str, int]  # first word of a key -> most words of a key starting with it
+    first_words: dict[str, int]  # first word of a longer key -> most words of a key starting with it
     dotted: dict[str, frozenset[str]]  # abbreviations written with a final dot: key -> forms before it
 
 
@@ -216,10 +216,11 @@ def _compile() -> _Compiled:
             if code:
                 b.add_names(i, [code, ap.get(code, "")])
 
-    first_words: dict[str, int] = {}
+    first_words: dict[str, int] = {}  # only for longer names: a one-word key is its own span
     for key in b.index:
         words = key.split()
-        first_words[words[0]] = max(first_words.get(words[0], 0), len(words))
+        if len(words) > 1:
+            first_words[words[0]] = max(first_words.get(words[0], 0), len(words))
     columns = list(zip(*b.entries))
     for n, typecode in ((2, "d"), (3, "d"), (6, "q")):  # lat, lon, population
         columns[n] = array(typecode, columns[n])
@@ -230,7 +231,7 @@ def _compile() -> _Compiled:
         exact_only={k: frozenset(v - b.plain_ids.get(k, set())) for k, v in b.exact_ids.items()},
         country_entry=country_entry,
         us_states=us_states,
-        max_tokens=min(max(first_words.values()), 8),
+        max_tokens=min(max(first_words.values(), default=1), 8),
         first_words=first_words,
         dotted={k: frozenset(v) for k, v in b.dotted.items()},
     )
@@ -371,7 +372,8 @@ class GeoNamesGazetteer:
 
     def first_word_span(self, word: str) -> int:
         """How many words the longest index key starting with ``word`` has (0: none)."""
-        return self.data.first_words.get(word, 0)
+        data = self.data
+        return data.first_words.get(word) or (1 if word in data.index else 0)
 
     def ends_with_dot(self, key: str, surface: str) -> bool:
         """Whether ``surface`` is an abbreviation written with a final dot ("Ind", "W.Va"),
@@ -455,11 +457,12 @@ _KIND_PRIOR = {"country": 9.0, "region": 7.0, "water": 6.5, "admin": 3.0, "city"
 def importance(e: Entry) -> float:
     """Context-free prior of an entry: population, kind and capital status.
 
-    Administrative areas count their population at half weight, one level down costs 1.5:
-    a national capital outranks a same-named province or state unless the text says otherwise.
+    Administrative areas count their population at three-quarter weight, one level down costs
+    1.5: a national capital outranks a same-named province or state unless the text says
+    otherwise, while a state or province outranks the small towns named after it.
     """
     if e.kind == "admin":
-        return _KIND_PRIOR["admin"] + 0.5 * math.log10(e.population + 1) - 1.5 * (e.level - 1)
+        return _KIND_PRIOR["admin"] + 0.75 * math.log10(e.population + 1) - 1.5 * (e.level - 1)
     w = _KIND_PRIOR.get(e.kind, 0.0) + math.log10(e.population + 1)
     if e.capital:
         w += 3.0
