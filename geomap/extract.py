@@ -168,7 +168,6 @@ class Extractor:
     def __init__(self, geoparser: Geoparser | None = None, dictionaries: Dictionaries | None = None) -> None:
         self.geoparser = geoparser or Geoparser()
         self.d = dictionaries or load_dictionaries()
-        self._host: str | None = None  # the current article's most named country
 
     # --------------------------------------------------------------- article level
     def read(self, article: Article) -> ArticleReading:
@@ -181,11 +180,11 @@ class Extractor:
         last_recipients: dict[int, list[str]] = {}
         pending: list[tuple[Sentence, bool, list[_Actor]]] = []
         named = self._named_countries(text, cands)
-        self._host = _main_host(named)
+        host = _main_host(named)
         for sent, in_scenario in zip(sentences, scenario):
             actors = self._actors(text, sent, cands, named)
             rels, facs, recips = self._code_sentence(article, sent, actors, cands, in_scenario,
-                                                     carry=last_recipients.get(sent.paragraph))
+                                                     carry=last_recipients.get(sent.paragraph), host=host)
             if recips:
                 last_recipients[sent.paragraph] = recips
             if rels is None:
@@ -202,7 +201,7 @@ class Extractor:
         pair = pairs.most_common(1)[0][0] if pairs else None
         for sent, in_scenario, actors in pending:
             rels, facs, _ = self._code_sentence(article, sent, actors, cands, in_scenario,
-                                                carry=None, suppliers_of=suppliers_of, pair=pair)
+                                                carry=None, suppliers_of=suppliers_of, pair=pair, host=host)
             reading.relations.extend(rels or [])
             reading.facilities.extend(facs or [])
         self._settle_generics(reading)
@@ -282,7 +281,8 @@ class Extractor:
                 out.append(h)
         return out
 
-    def _filter_triggers(self, text: str, sent: Sentence, actors: list[_Actor], triggers, facility_hits):
+    def _filter_triggers(self, text: str, sent: Sentence, actors: list[_Actor], triggers, facility_hits,
+                         host: str | None = None):
         """Drop the trigger readings the sentence's context rules out.
 
         - a maintenance word that names a course ("maintenance training", "train crews to
@@ -325,7 +325,7 @@ class Extractor:
             if _OWN_FACILITY.search(before):
                 base_spans.append((fs, fe))
                 continue
-            if fkind in _PRESENCE_FACILITIES and not self._foreign_base(text, sent, actors, fs):
+            if fkind in _PRESENCE_FACILITIES and not self._foreign_base(text, sent, actors, fs, host):
                 base_spans.append((fs, fe))
                 continue
             if fkind in ("military_base", "air_base") and {k for _s, _e, k in kept} == {"training"} | (
@@ -352,7 +352,7 @@ class Extractor:
                 break
         return start, end
 
-    def _foreign_base(self, text: str, sent: Sentence, actors: list[_Actor], start: int) -> bool:
+    def _foreign_base(self, text: str, sent: Sentence, actors: list[_Actor], start: int, host: str | None) -> bool:
         """Whether a base mentioned at ``start`` is a foreign presence."""
         cstart, cend = self._clause(text, sent, start)
         names = [(a.start, a.end) for a in actors if a.source == "org"]
@@ -364,7 +364,7 @@ class Extractor:
         after = next((a for a in actors if 0 <= a.start - start <= 50), None)
         if near and after is not None and after.country in {a.country for a in near}:
             return False  # "the Royal Danish Air Force at Skrydstrup air base in southern Denmark": at home
-        return bool(near) and (self._host is None or any(a.country != self._host for a in near))
+        return bool(near) and (host is None or any(a.country != host for a in near))
 
     def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
                buyer_verb: re.Match[str] | None, training: bool = False,
@@ -516,12 +516,13 @@ class Extractor:
 
     def _code_sentence(self, article: Article, sent: Sentence, actors: list[_Actor],
                        cands: list[Candidate], in_scenario: bool, *, carry: list[str] | None,
-                       suppliers_of: dict[str, Counter[str]] | None = None, pair: tuple[str, str] | None = None):
+                       suppliers_of: dict[str, Counter[str]] | None = None, pair: tuple[str, str] | None = None,
+                       host: str | None = None):
         text = article.text
         triggers = self._triggers(text, sent)
         generics = list(self.d.generic.finditer(text, sent.start, sent.end))
         facility_hits = self._facility_hits(text, sent)
-        triggers, facility_hits = self._filter_triggers(text, sent, actors, triggers, facility_hits)
+        triggers, facility_hits = self._filter_triggers(text, sent, actors, triggers, facility_hits, host)
         if not triggers and not generics and not facility_hits:
             return [], [], []
         if self.d.denial.search(text, sent.start, sent.end):
@@ -592,11 +593,11 @@ class Extractor:
             return None, None, recipients  # left to the second pass
         if supplier is not None and not recipients and carry:
             recipients = [c for c in carry if c != supplier]
-        if supplier is not None and not recipients and self._host and self._host != supplier and (
+        if supplier is not None and not recipients and host and host != supplier and (
                 _THE_COUNTRY.search(text, sent.start, sent.end)
                 or (len(named) == 1 and all(k in _HOST_KINDS for _s, _e, k in specific) and (specific or any(
                     a.org is not None and self._supplier_side(a.org) for a in actors)))):
-            recipients = [self._host]  # "in the country", or a supplier alone offering or selling: to the article's host
+            recipients = [host]  # "in the country", or a supplier alone offering or selling: to the article's host
         if supplier is None or not recipients:
             return results, [], recipients
         if not specific and not generics:
