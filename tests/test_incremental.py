@@ -18,7 +18,8 @@ from geomap.pipeline import build
 from geomap.serialize import SerializationError, from_jsonable, to_jsonable
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = sorted((ROOT / "tests" / "data" / "articles").iterdir())
+_ALL = sorted((ROOT / "tests" / "data" / "articles").iterdir())
+ARTICLES = [p for p in _ALL if p.suffix != ".txt"] + [p for p in _ALL if p.suffix == ".txt"][:10]  # every format
 NEW = [p for p in ARTICLES if p.suffix == ".txt"][-1]  # one article, added to a built corpus
 
 
