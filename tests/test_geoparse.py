@@ -93,3 +93,56 @@ def test_index_cache_rebuilds_when_corrupt_and_drops_stale_versions(tmp_path, mo
     assert not stale.exists()
     assert current.stat().st_size > 1_000_000
     assert gz.GeoNamesGazetteer().geocode("Lima").raw["country"] == "PE"  # loads the rebuilt index
+
+
+def test_countries_sit_at_the_centre_of_their_main_territory(gazetteer):
+    """GeoNames and Wikipedia, which geoparsing is scored against, put a country near the middle
+    of its main territory; the point also lies on the country itself (Vietnam's centroid falls
+    in Laos and is moved onto Vietnam)."""
+    from shapely.geometry import Point, shape
+
+    from geomap.geocode.gazetteer import km
+    from geomap.resources import read_json
+
+    us = gazetteer.lookup("United States")[0]
+    assert km(us.lat, us.lon, 39.76, -98.5) < 161  # GeoNames: the centre of the contiguous states
+    africa = gazetteer.lookup("Africa")[0]
+    assert (africa.lat, africa.lon) == (7.1881, 21.09375)  # GeoNames' continent point
+    for feature in read_json("countries.geojson")["features"]:
+        code = feature["properties"].get("iso_a2")
+        country = gazetteer.country(code) if code else None
+        if country is not None:
+            assert shape(feature["geometry"]).buffer(0.01).contains(Point(country.lon, country.lat)), code
+
+
+def test_place_names_inside_media_and_agency_names_are_not_places(parser):
+    text = ("The ministers arrived for the meeting of the Asia Pacific Economic Cooperation forum in Lima on "
+            "Friday, according to a report in the Los Angeles Times. A spokesman for the Canadian Food "
+            "Inspection Agency said the ban would stay, and the U.S. Environmental Protection Agency was "
+            "expected to agree with the decision later this month.")
+    tops = [t.text for t in parser.parse(text)]
+    assert "Asia Pacific" not in tops and "Los Angeles" not in tops and "Canadian" not in tops
+    assert "Lima" in tops and "U.S." in tops  # a country's own agency still names the country
+
+
+def test_ap_state_abbreviations_keep_their_dot_and_qualify_the_town(parser):
+    tops = parser.parse("CHARLESTON, W.Va. -- Plants in Bloomington, Ind., and Wichita, Kan. will close.")
+    by_text = {t.text: t for t in tops}
+    assert {"W.Va.", "Ind.", "Kan."} <= set(by_text)
+    assert by_text["Kan."].name == "Kansas" and by_text["Ind."].name == "Indiana"
+    assert by_text["Wichita"].country == "US" and abs(by_text["Wichita"].lat - 37.69) < 0.3
+
+
+def test_states_spelt_like_common_words_are_places_and_generic_province_names_are_not(parser):
+    tops = {t.text: t for t in parser.parse(
+        "Health officials in California and Texas reported new cases, and Florida followed. "
+        "In Ghana, officials of the Central region and the Western region met.")}
+    assert tops["California"].kind == "admin" and tops["Texas"].kind == "admin" and tops["Florida"].kind == "admin"
+    assert "Central" not in tops and "Western" not in tops
+
+
+def test_england_and_scotland_are_areas_of_the_united_kingdom(parser):
+    tops = {t.text: t for t in parser.parse("Swans died at a farm near Norwich, England, and later in Perth, Scotland.")}
+    assert tops["England"].kind == "admin" and tops["England"].country == "GB"
+    assert tops["Scotland"].kind == "admin" and tops["Scotland"].country == "GB"
+    assert tops["Norwich"].country == "GB" and tops["Perth"].country == "GB"  # not Connecticut, not Australia
