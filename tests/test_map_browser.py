@@ -41,6 +41,13 @@ def click_facility(page, facility_id):
     page.mouse.click(point["x"], point["y"])
 
 
+def set_year(page, which, year):
+    """Type a year as a user would and leave the field (which commits it)."""
+    field = f"input[name=gm-year-{which}]"
+    page.fill(field, str(year))
+    page.dispatch_event(field, "change")
+
+
 def popup_text(page):
     return page.locator(".leaflet-popup-content").inner_text(timeout=3000)
 
@@ -109,8 +116,8 @@ def test_year_filter_hides_records_outside_the_range(seed_page, seed_build):
     dated = [r for r in shown if years(r, published)]
     first, last = min(min(years(r, published)) for r in dated), max(max(years(r, published)) for r in dated)
     assert first < last
-    page.fill("input[name=gm-year-from]", str(last))
-    page.fill("input[name=gm-year-to]", str(last))
+    set_year(page, "from", last)
+    set_year(page, "to", last)
     page.uncheck("input[name=gm-undated]")
     got = page.evaluate("() => window.geomap.shown()")
     inside = {r.id for r in dated if last in range(min(years(r, published)), max(years(r, published)) + 1)}
@@ -118,8 +125,8 @@ def test_year_filter_hides_records_outside_the_range(seed_page, seed_build):
     assert len(inside) < len(shown)
     recipients = {r.recipient for r in records.relationships if r.id in inside and r.kind != "sanctions"}
     assert set(got["recipients"]) == recipients  # shading follows the filter
-    page.fill("input[name=gm-year-to]", str(first))
-    page.fill("input[name=gm-year-from]", str(first))
+    set_year(page, "to", first)
+    set_year(page, "from", first)
     early = page.evaluate("() => window.geomap.shown()")
     assert set(early["facilities"] + early["links"]) == {r.id for r in dated if min(years(r, published)) <= first}
     page.click("text=All years")

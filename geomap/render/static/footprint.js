@@ -651,7 +651,7 @@
   });
 
   // Year filter (from–to): hides facilities, links and shading outside the range.
-  var yearInputs = {};
+  var yearInputs = {}, yearTimer = null;
   panel("topright", "gm-years", function (box) {
     box.appendChild(el("div", "Years reported", "gm-head"));
     box.appendChild(el("div", "a report's own year, else its article's date", "gm-muted"));
@@ -661,7 +661,10 @@
       input.type = "number"; input.name = "gm-year-" + which; input.setAttribute("aria-label", "Year " + which);
       if (YEARS.lo !== null) { input.min = YEARS.lo; input.max = YEARS.hi; input.value = i ? YEARS.hi : YEARS.lo; } else input.disabled = true;
       input.addEventListener("change", applyYears);
-      input.addEventListener("input", applyYears);
+      input.addEventListener("input", function () {  // while typing: once the digits settle
+        clearTimeout(yearTimer);
+        yearTimer = setTimeout(applyYears, 300);
+      });
       yearInputs[which] = input;
       if (i) line.appendChild(document.createTextNode(" – "));
       line.appendChild(input);
@@ -682,6 +685,7 @@
     box.appendChild(reset);
   });
   function applyYears() {
+    clearTimeout(yearTimer);
     var a = parseInt(yearInputs.from.value, 10), b = parseInt(yearInputs.to.value, 10);
     state.from = isNaN(a) ? YEARS.lo : a;
     state.to = isNaN(b) ? YEARS.hi : b;
