@@ -11,7 +11,8 @@ relations and facilities) is stored under two keys:
 
 Rows of other code versions are dropped when the cache is opened. A cache that is not a
 readable SQLite database, or a row that does not decode, is reported with a warning and
-rebuilt; a build never fails because of its cache.
+rebuilt, and a failed write only warns; a cache file that cannot be opened at all (a folder
+without write access) is a one-line ConfigurationError naming it.
 """
 
 from __future__ import annotations
