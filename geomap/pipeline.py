@@ -89,14 +89,25 @@ def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None
 def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = "Foreign defense supplier footprint",
           tiles: str | None = None, include_speculative: bool = False,
           extractor: Extractor | None = None, cache: ReadingCache | str | Path | None = None,
-          workers: int = 0, scheduler: str | None = None, store: str | Path | None = None) -> BuildResult:
+          workers: int = 0, scheduler: str | None = None, store: str | Path | None = None,
+          curation: str | Path | None = None) -> BuildResult:
     """Build ``footprint.html`` and the three GeoJSON record files into ``out_dir``.
 
     Everything is produced in memory first; the files are then written one by one through
     temporary files and renames, so a failure leaves the previous outputs intact. With
     ``store`` (a GeoPackage path or a ``postgresql://`` URL) the records are also written there.
+    ``curation`` is an analyst's corrections file (see :mod:`geomap.curation`).
     """
+    entries = None
+    if curation is not None:
+        from .curation import load_curation
+
+        entries = load_curation(curation)  # checked before the articles are read
     records = extract_records(inputs, extractor=extractor, cache=cache, workers=workers, scheduler=scheduler)
+    if entries is not None:
+        from .curation import apply_curation
+
+        records = apply_curation(records, entries)
     written = render_outputs(records, out_dir, title=title, tiles=tiles, include_speculative=include_speculative)
     if store is not None:
         from .store import write_store

@@ -1,4 +1,4 @@
-"""geomap's commands: build, render, geoparse, evaluate."""
+"""geomap's commands: build, render, geoparse, evaluate, evaluate-records."""
 
 from __future__ import annotations
 
@@ -51,9 +51,12 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
               help="Read the articles on an existing Dask cluster (e.g. tcp://10.0.0.5:8786).")
 @click.option("--store", default=None, metavar="FILE.gpkg|URL",
               help="Also write the records into a GeoPackage or a postgresql:// PostGIS database.")
+@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
+              help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
 @click.pass_obj
 def build(obj: dict, inputs: tuple[Path, ...], out_dir: Path, title: str, tiles: str | None, include_speculative: bool,
-          cache_path: Path | None, no_cache: bool, workers: int, scheduler: str | None, store: str | None) -> None:
+          cache_path: Path | None, no_cache: bool, workers: int, scheduler: str | None, store: str | None,
+          curation: Path | None) -> None:
     """Read articles (files or folders; default seeds/) and build the footprint map."""
     from ..cache import default_cache_path
     from ..pipeline import build as run_build
@@ -61,7 +64,7 @@ def build(obj: dict, inputs: tuple[Path, ...], out_dir: Path, title: str, tiles:
     result = run_build(inputs or (Path("seeds"),), out_dir, title=title, tiles=tiles,
                        include_speculative=include_speculative,
                        cache=None if no_cache else cache_path or default_cache_path(),
-                       workers=workers, scheduler=scheduler, store=store)
+                       workers=workers, scheduler=scheduler, store=store, curation=curation)
     r = result.records
     if not obj["quiet"]:
         click.echo(f"{len(r.articles)} articles: {len(r.places)} places, {len(r.facilities)} facilities, "
@@ -122,9 +125,11 @@ def geoparse(files: tuple[Path, ...], jsonl: Path | None, out: Path | None, no_d
 @click.option("--title", default="Foreign defense supplier footprint", show_default=True, help="Map title.")
 @click.option("--tiles", default=None, help="Add a tile layer: an xyzservices name or a URL template (needs a tile server).")
 @click.option("--include-speculative", is_flag=True, help="Also draw forecasts, scenarios and possibilities.")
+@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
+              help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
 @click.pass_obj
 def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | None, title: str, tiles: str | None,
-           include_speculative: bool) -> None:
+           include_speculative: bool, curation: Path | None) -> None:
     """Draw the map from a build's GeoJSON record files (as edited) or from a records store,
     without reading articles."""
     from ..output import read_records, write_atomically
@@ -132,12 +137,21 @@ def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | N
 
     if (records_dir is None) == (store is None):
         raise click.UsageError("give RECORDS_DIR or --store, not both or neither")
+    entries = None
+    if curation is not None:
+        from ..curation import load_curation
+
+        entries = load_curation(curation)
     if store is not None:
         from ..store import read_store
 
         records = read_store(store)
     else:
         records = read_records(records_dir)
+    if entries is not None:
+        from ..curation import apply_curation
+
+        records = apply_curation(records, entries)
     page = render_html(build_map(records, title=title, tiles=tiles, include_speculative=include_speculative))
     target = out or (records_dir or Path("output")) / "footprint.html"
     try:
@@ -157,6 +171,56 @@ def evaluate(gold: Path, pred: Path | None, no_demonyms: bool) -> None:
     from ..evaluate import evaluate_files
 
     click.echo(json.dumps(evaluate_files(gold, pred, demonyms=not no_demonyms), indent=1))
+
+
+EXAMPLES_EVALUATE_RECORDS = """
+\b
+Examples:
+  geomap evaluate-records tests/data/seeds-expected.json seeds/
+  geomap evaluate-records gold.json --records-dir output/ --format json
+"""
+
+
+@cli.command("evaluate-records", epilog=EXAMPLES_EVALUATE_RECORDS)
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--records-dir", type=click.Path(path_type=Path),
+              help="Score the GeoJSON records of a build folder instead of reading INPUTS.")
+@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
+              help="Apply these analyst corrections (YAML or CSV) before scoring.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def evaluate_records_command(gold: Path, inputs: tuple[Path, ...], records_dir: Path | None, curation: Path | None,
+                             fmt: str) -> None:
+    """Score facility and relationship records against an annotated JSON file (GOLD).
+
+    Relationships match on (article, supplier, recipient, kind); status and year are checked
+    where GOLD gives them. Records come from reading INPUTS (articles) or from --records-dir.
+    """
+    from ..evaluate_records import format_table, load_gold, score_records
+
+    if bool(inputs) == bool(records_dir):
+        raise click.UsageError("give either INPUTS (articles) or --records-dir, not both or neither")
+    annotations = load_gold(gold)
+    entries = None
+    if curation is not None:
+        from ..curation import load_curation
+
+        entries = load_curation(curation)
+    if records_dir is not None:
+        from ..output import read_records
+
+        records = read_records(records_dir)
+    else:
+        from ..pipeline import extract_records
+
+        records = extract_records(inputs)
+    if entries is not None:
+        from ..curation import apply_curation
+
+        records = apply_curation(records, entries)
+    result = score_records(annotations, records.relationships, records.facilities).as_dict()
+    click.echo(json.dumps(result, indent=1, ensure_ascii=False) if fmt == "json" else format_table(result, str(gold)),
+               nl=fmt == "json")
 
 
 def main() -> None:
