@@ -211,6 +211,13 @@ def _first_line(err: Exception) -> str:
     return (str(err).strip().splitlines() or [type(err).__name__])[0]
 
 
+def _table_columns(cur, name: str) -> set[str]:
+    """The columns of table ``name`` in the current schema (empty if there is none)."""
+    cur.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND table_schema = current_schema()", (name,))
+    return {r[0] for r in cur.fetchall()}
+
+
 def _write_postgis(records: Records, url: str) -> None:
     import psycopg
     import shapely
@@ -228,6 +235,10 @@ def _write_postgis(records: Records, url: str) -> None:
                         f'"{c}" {_SQL_TYPES[s] if s else "json"}' for c, s, _h in columns]
                     if geometry_type:
                         defs.append(f"geom geometry({geometry_type}, 4326)")
+                    present = _table_columns(cur, name)
+                    if present and not {"ord", "id"} <= present:
+                        raise RecordsError(f"{_redacted(url)}: table {name} exists and is not a geomap records "
+                                           "table; use another database or schema")
                     cur.execute(f'DROP TABLE IF EXISTS "{name}"')
                     cur.execute(f'CREATE TABLE "{name}" ({", ".join(defs)})')
                     names = ["ord"] + [f'"{c}"' for c, _s, _h in columns]
@@ -255,9 +266,7 @@ def _read_postgis(url: str) -> Records:
         for name, cls in _layers():
             columns = _columns(cls)
             try:
-                cur.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-                            "AND table_schema = current_schema()", (name,))
-                present = {r[0] for r in cur.fetchall()}
+                present = _table_columns(cur, name)
                 if not present:
                     raise RecordsError(f"{_redacted(url)}: not a geomap records store (no {name} table)")
                 select = ", ".join(f'"{c}"::text' if s is None and c in present else f'"{c}"' if c in present

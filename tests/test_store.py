@@ -126,6 +126,19 @@ def test_postgis_tables_are_spatial(records, postgres_url):
     assert [r[0] for r in near] == expected and expected
 
 
+def test_postgis_leaves_other_tables_alone(records, postgres_url):
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS places CASCADE")
+        conn.execute("CREATE TABLE places (name text, population integer)")
+    with pytest.raises(RecordsError, match="table places exists and is not a geomap records table"):
+        write_store(records, postgres_url)
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM places").fetchone()[0] == 0  # still there, untouched
+        conn.execute("DROP TABLE places")
+
+
 def test_postgis_unreachable_is_a_one_line_error(records):
     with pytest.raises(ConfigurationError, match="cannot connect to PostgreSQL") as info:
         write_store(records, "postgresql://nobody:secret@127.0.0.1:9/none")
