@@ -12,6 +12,7 @@ import io
 import math
 import re
 import textwrap
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -176,39 +177,83 @@ PX = 0.75  # points per CSS pixel: the HTML map's sizes carried to paper
 GLYPH_SIZE = 13.5  # points, as the HTML map's 18 px glyphs
 
 
-def _draw_glyph(ax, x: float, y: float, kind: str, cls: str, color: str, size: float = GLYPH_SIZE,
-                zorder: float = 5) -> None:
-    """A facility glyph styled by status class, as the HTML map draws it."""
-    marker, s = _mpl_glyph(kind), size ** 2
-    common = {"marker": marker, "s": s, "zorder": zorder}
+def _glyph_collection(ax, xy: list[tuple[float, float]], marker, size: float, zorder: float, **style_kw):
+    """Markers at ``xy`` as one collection, without recomputing the axes' data limits."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.markers import MarkerStyle
+
+    from matplotlib.transforms import IdentityTransform
+
+    ms = MarkerStyle(marker)
+    path = ms.get_path().transformed(ms.get_transform())
+    collection = PathCollection([path], sizes=[size ** 2], offsets=xy, offset_transform=ax.transData,
+                                zorder=zorder, **style_kw)
+    collection.set_transform(IdentityTransform())  # sizes in points, as scatter draws them
+    ax.add_collection(collection, autolim=False)
+
+
+def _draw_glyphs(ax, xy: list[tuple[float, float]], kind: str, cls: str, colors: list[str],
+                 size: float = GLYPH_SIZE, zorder: float = 5) -> None:
+    """Facility glyphs of one kind and status class (``colors``: one per point; one colour for
+    the hatched class), styled as the HTML map draws them."""
+    marker = _mpl_glyph(kind)
     if cls == "active":
-        ax.scatter([x], [y], facecolors=[color], edgecolors=[style.GLYPH_EDGE], linewidths=1.2 * PX, **common)
+        _glyph_collection(ax, xy, marker, size, zorder, facecolors=colors, edgecolors=[style.GLYPH_EDGE],
+                          linewidths=[1.2 * PX])
     elif cls == "building":
-        ax.scatter([x], [y], facecolors=["white"], edgecolors=[color], linewidths=2 * PX, hatch="//////", **common)
+        _glyph_collection(ax, xy, marker, size, zorder, facecolors=["white"], edgecolors=colors[:1],
+                          linewidths=[2 * PX], hatch="//////")
     elif cls == "planned":
-        ax.scatter([x], [y], facecolors=["white"], edgecolors=[color], linewidths=2 * PX,
-                   linestyles=[(0, (3 * PX, 2 * PX))], **common)
+        _glyph_collection(ax, xy, marker, size, zorder, facecolors=["white"], edgecolors=colors,
+                          linewidths=[2 * PX], linestyles=[(0, (3 * PX, 2 * PX))])
     elif cls == "halted":
-        ax.scatter([x], [y], facecolors=[style.HALTED_FILL], edgecolors=[style.HALTED_EDGE], linewidths=1.5 * PX, **common)
-        ax.scatter([x], [y], marker="x", s=s, color=style.HALTED_CROSS, linewidths=2 * PX, zorder=zorder + 0.1)
+        _glyph_collection(ax, xy, marker, size, zorder, facecolors=[style.HALTED_FILL],
+                          edgecolors=[style.HALTED_EDGE], linewidths=[1.5 * PX])
+        _glyph_collection(ax, xy, "x", size, zorder + 0.1, facecolors=["none"], edgecolors=[style.HALTED_CROSS],
+                          linewidths=[2 * PX])
     else:
-        ax.scatter([x], [y], facecolors=["white"], edgecolors=[color], linewidths=1.6 * PX,
-                   linestyles=[(0, (1 * PX, 2 * PX))], **common)
+        _glyph_collection(ax, xy, marker, size, zorder, facecolors=["white"], edgecolors=colors,
+                          linewidths=[1.6 * PX], linestyles=[(0, (1 * PX, 2 * PX))])
 
 
-def _draw_link(ax, lons: list[float], lats: list[float], color: str, n_reports: int, status: str,
-               speculative: bool, zorder: float = 3) -> None:
-    """A supplier→recipient link with its arrowhead, as the HTML map draws it."""
-    width = style.link_width(n_reports) * PX
-    dash = style.link_dash(status, speculative)
-    alpha = style.link_alpha(speculative)
-    ax.plot(lons, lats, color=color, alpha=alpha, linewidth=width, solid_capstyle="round", dash_capstyle="round",
-            linestyle=(0, tuple(d * PX for d in dash)) if dash else "solid", zorder=zorder)
-    if len(lons) >= 2:
-        ax.annotate("", xy=(lons[-1], lats[-1]), xytext=(lons[-2], lats[-2]), zorder=zorder,
-                    arrowprops={"arrowstyle": "-|>", "color": color, "alpha": alpha, "lw": 0,
-                                "mutation_scale": (7 + 1.6 * style.link_width(n_reports)) * PX * 1.6,
-                                "shrinkA": 0, "shrinkB": 0})
+@dataclass(frozen=True)
+class _LinkStyle:
+    n_reports: int  # 1 to 5: the width
+    in_force: bool  # solid, else dashed
+    speculative: bool  # dotted and faded
+
+
+def _draw_links(ax, key: _LinkStyle, arcs: list[list[tuple[float, float]]], colors: list[str],
+                deg_per_pt: tuple[float, float], zorder: float = 3) -> None:
+    """Links of one width and dash pattern as one line collection (``colors``: one per arc),
+    with arrowheads at their recipient ends; arcs are (lon, lat) points, ``deg_per_pt`` sizes
+    the heads on the page."""
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    width = style.link_width(key.n_reports)
+    dash = style.link_dash("operational" if key.in_force else "announced", key.speculative)
+    alpha = style.link_alpha(key.speculative)
+    rgba = [_rgba(c, alpha) for c in colors]
+    ax.add_collection(LineCollection(arcs, colors=rgba, linewidths=width * PX,
+                                     linestyles=[(0, tuple(d * PX for d in dash))] if dash else ["solid"],
+                                     capstyle="round", joinstyle="round", zorder=zorder), autolim=False)
+    heads, fills = [], []
+    sx, sy = deg_per_pt
+    head = (7 + 1.6 * width) * PX
+    for arc, fill in zip(arcs, rgba):
+        if len(arc) < 2:
+            continue
+        (x1, y1), (x2, y2) = arc[-2], arc[-1]
+        dx, dy = (x2 - x1) / sx, (y2 - y1) / sy
+        n = math.hypot(dx, dy) or 1.0
+        dx, dy = dx / n, dy / n
+        tx, ty = -6 * PX * dx, -6 * PX * dy  # the tip stops short of the end, as on the HTML map
+        pts = [(tx, ty), (tx - head * dx + 0.45 * head * dy, ty - head * dy - 0.45 * head * dx),
+               (tx - head * dx - 0.45 * head * dy, ty - head * dy + 0.45 * head * dx)]
+        heads.append([(x2 + px * sx, y2 + py * sy) for px, py in pts])
+        fills.append(fill)
+    if heads:
+        ax.add_collection(PolyCollection(heads, facecolors=fills, edgecolors="none", zorder=zorder), autolim=False)
 
 
 def _draw(records: Records, opt: StaticOptions, gaz: GeoNamesGazetteer):
@@ -247,17 +292,34 @@ def _draw_map(ax, layers: Drawn, extent: Extent, labels: bool) -> None:
         shaded = world[world["iso_a2"].isin(sorted(layers.recipients))].sort_values("iso_a2")
         fills = [_rgba(style.RECIPIENT_FILL, style.recipient_opacity(len(layers.recipients[cc]))) for cc in shaded["iso_a2"]]
         shaded.plot(ax=ax, color=fills, edgecolor=style.RECIPIENT_EDGE, linewidth=0.6, zorder=2)
+    # One collection per look (not one artist per record): thousands of records stay quick.
+    deg_per_pt = _deg_per_pt(ax, extent)
+    links: dict[_LinkStyle, tuple[list, list]] = defaultdict(lambda: ([], []))
     for r, arc in sorted(layers.links, key=lambda x: x[0].id):
         shift = 360 * round(arc[-1][1] / 360)  # anchor at the recipient end, as the HTML map does
-        _draw_link(ax, [p[1] - shift for p in arc], [p[0] for p in arc], layers.colors[r.supplier], len(r.evidence),
-                   r.status, r.speculative)
+        arcs, colors = links[_LinkStyle(min(max(len(r.evidence), 1), 5), r.status in style.IN_FORCE, r.speculative)]
+        arcs.append([(lon - shift, lat) for lat, lon in arc])
+        colors.append(layers.colors[r.supplier])
+    for key in sorted(links, key=lambda k: (k.speculative, k.n_reports, k.in_force)):
+        _draw_links(ax, key, *links[key], deg_per_pt)
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    rings: dict[str, list] = defaultdict(list)
+    glyphs: dict[tuple[str, str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
     for f in layers.facilities:
+        color = layers.colors[f.supplier]
         if f.precision in style.VAGUE_PRECISIONS:
-            ax.add_patch(_ring(f.lon, f.lat, style.RING_METRES.get(f.precision, style.RING_METRES["country"]) / 1000,
-                               layers.colors[f.supplier]))
-    for f in layers.facilities:
-        _draw_glyph(ax, f.lon, f.lat, f.kind, style.STATUS_CLASS.get(f.status, "unknown"), layers.colors[f.supplier])
+            metres = style.RING_METRES.get(f.precision, style.RING_METRES["country"])
+            rings[color].append(_ring(f.lon, f.lat, metres / 1000, deg_per_pt))
+        cls = style.STATUS_CLASS.get(f.status, "unknown")
+        xy, colors = glyphs[(cls, f.kind, color if cls == "building" else "")]  # hatches take one colour
+        xy.append((f.lon, f.lat))
+        colors.append(color)
+    for color in sorted(rings):
+        ax.add_collection(_ring_collection(rings[color], color), autolim=False)
+    order = {c: i for i, c in enumerate(style.CLASS_ORDER)}
+    for cls, kind, hatch_color in sorted(glyphs, key=lambda k: (order.get(k[0], 9), k[1], k[2])):
+        xy, colors = glyphs[(cls, kind, hatch_color)]
+        _draw_glyphs(ax, xy, kind, cls, colors)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_xlim(extent.west, extent.east)
@@ -287,15 +349,29 @@ def _labels(ax, facilities, halo) -> None:
                     annotation_clip=True)
 
 
-def _ring(lon: float, lat: float, radius_km: float, color: str, zorder: float = 4):
-    """The uncertainty ring of a facility located only to district, country or region."""
-    from matplotlib.patches import Polygon
+RING_MIN_PT = 14 * PX  # a ring is never drawn inside its glyph (the HTML map's 14 px)
 
+
+def _ring(lon: float, lat: float, radius_km: float, deg_per_pt: tuple[float, float]) -> list[tuple[float, float]]:
+    """The uncertainty ring of a facility located only to district, country or region."""
     k = max(math.cos(math.radians(lat)), 0.05)
-    pts = [(lon + radius_km / (111.32 * k) * math.cos(t), lat + radius_km / 111.32 * math.sin(t))
-           for t in (2 * math.pi * i / 64 for i in range(64))]
-    return Polygon(pts, closed=True, facecolor=_rgba(color, 0.12), edgecolor=_rgba(color, 0.9), linewidth=1.5 * PX,
-                   linestyle=(0, (4 * PX, 3 * PX)), zorder=zorder)
+    rx = max(radius_km / (111.32 * k), RING_MIN_PT * deg_per_pt[0])
+    ry = max(radius_km / 111.32, RING_MIN_PT * deg_per_pt[1])
+    return [(lon + rx * math.cos(t), lat + ry * math.sin(t)) for t in (2 * math.pi * i / 64 for i in range(64))]
+
+
+def _ring_collection(rings: list, color: str, zorder: float = 4):
+    from matplotlib.collections import PolyCollection
+
+    return PolyCollection(rings, closed=True, facecolors=[_rgba(color, 0.12)], edgecolors=[_rgba(color, 0.9)],
+                          linewidths=1.5 * PX, linestyles=[(0, (4 * PX, 3 * PX))], zorder=zorder)
+
+
+def _deg_per_pt(ax, extent: Extent) -> tuple[float, float]:
+    """Degrees of longitude and latitude per point on the page, in the map's frame."""
+    box = ax.get_position()
+    w_in, h_in = ax.figure.get_size_inches()
+    return ((extent.east - extent.west) / (box.width * w_in * 72), (extent.north - extent.south) / (box.height * h_in * 72))
 
 
 def _nice_step(span: float, target: int) -> float:
@@ -355,6 +431,10 @@ def _legend(lax, layers: Drawn, portrait: bool) -> None:
 
     cname = layers.name
     neutral = "#555555"
+    legend_scale: list[tuple[float, float]] = []  # degrees per point of the legend's frame, set below
+
+    def sample(ax, x: float, y: float, key: _LinkStyle) -> None:
+        _draw_links(ax, key, [[(x - 0.6, y), (x + 0.8, y)]], [neutral], legend_scale[0])
     rows: list[tuple[str, object]] = [("Suppliers", None)]  # (text, icon drawer or None for a header)
     for cc in sorted(layers.colors, key=cname):
         rows.append((f"{cname(cc)} ({layers.counts[cc]})", lambda ax, x, y, c=layers.colors[cc]: ax.add_patch(
@@ -362,11 +442,11 @@ def _legend(lax, layers: Drawn, portrait: bool) -> None:
     if layers.facilities:
         rows.append(("Facilities", None))
         for kind in [k for k in style.GLYPHS if k in {f.kind for f in layers.facilities}]:
-            rows.append((style.glyph_label(kind), lambda ax, x, y, k=kind: _draw_glyph(ax, x, y, k, "active", neutral, 10)))
+            rows.append((style.glyph_label(kind), lambda ax, x, y, k=kind: _draw_glyphs(ax, [(x, y)], k, "active", [neutral], 10)))
         rows.append(("Status", None))
         classes = {style.STATUS_CLASS.get(f.status, "unknown") for f in layers.facilities}
         for cls in [c for c in style.CLASS_ORDER if c in classes]:
-            rows.append((style.CLASS_LABEL[cls], lambda ax, x, y, c=cls: _draw_glyph(ax, x, y, "office", c, neutral, 10)))
+            rows.append((style.CLASS_LABEL[cls], lambda ax, x, y, c=cls: _draw_glyphs(ax, [(x, y)], "office", c, [neutral], 10)))
         if any(f.precision in style.VAGUE_PRECISIONS for f in layers.facilities):
             rows.append(("located only to district or country: not a pinpoint", lambda ax, x, y: ax.add_patch(
                 Circle((x, y), 0.36, facecolor=_rgba(neutral, 0.12), edgecolor=_rgba(neutral, 0.9), linewidth=1.5 * PX,
@@ -378,12 +458,12 @@ def _legend(lax, layers: Drawn, portrait: bool) -> None:
                                          ("pending", "not (yet) in force", "announced", False),
                                          ("speculative", "speculative (forecast, scenario)", "announced", True)):
             if key in kinds:
-                rows.append((label, lambda ax, x, y, st=status, sp=spec: _draw_link(ax, [x - 0.45, x + 0.45], [y, y], neutral, 2, st, sp)))
+                rows.append((label, lambda ax, x, y, st=status, sp=spec: sample(ax, x, y, _LinkStyle(2, st in style.IN_FORCE, sp))))
         widths = {min(len(r.evidence), 5) for r, _ in layers.links}
         for n in (1, 3, 5):
             if n in widths:
                 rows.append(("5 or more reports" if n == 5 else f"{n} report{'s' * (n != 1)}",
-                             lambda ax, x, y, n=n: _draw_link(ax, [x - 0.45, x + 0.45], [y, y], neutral, n, "operational", False)))
+                             lambda ax, x, y, n=n: sample(ax, x, y, _LinkStyle(n, True, False))))
     if layers.recipients:
         rows.append(("recipient country (darker: more suppliers)", lambda ax, x, y: ax.add_patch(
             Rectangle((x - 0.3, y - 0.28), 0.6, 0.56, facecolor=_rgba(style.RECIPIENT_FILL, 0.45),
@@ -397,6 +477,7 @@ def _legend(lax, layers: Drawn, portrait: bool) -> None:
     col_units = bbox.width * fig_w * 72 / 15 / ncol
     lax.set_xlim(0, col_units * ncol)
     lax.set_ylim(rows_fit, 0)
+    legend_scale.append((col_units * ncol / (bbox.width * fig_w * 72), -rows_fit / (bbox.height * fig_h * 72)))
     lax.axis("off")
     for i, (text, icon) in enumerate(rows):
         col, row = divmod(i, per_col)
