@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .cache import ReadingCache, article_key, encode_reading
+from .exc import InputError
 from .extract import ArticleReading, Extractor
 from .ingest import read_articles
 from .model import Article
@@ -73,10 +74,13 @@ def _open_cache(cache: ReadingCache | str | Path | None) -> tuple[ReadingCache |
 
 def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None = None,
                     cache: ReadingCache | str | Path | None = None, workers: int = 0,
-                    scheduler: str | None = None) -> Records:
+                    scheduler: str | None = None,
+                    skipped: list[InputError] | None = None) -> Records:
     """Read the articles under ``inputs`` and code them into records (see :func:`read_corpus`;
-    ``cache`` may be a :class:`ReadingCache` or the path of its SQLite file)."""
-    articles = read_articles(inputs)
+    ``cache`` may be a :class:`ReadingCache` or the path of its SQLite file). With ``skipped``,
+    bad files and records are left out and listed there instead of raising (see
+    :func:`geomap.ingest.read_articles`)."""
+    articles = read_articles(inputs, skipped=skipped)
     opened, close = _open_cache(cache)
     try:
         readings = read_corpus(articles, extractor=extractor, cache=opened, workers=workers, scheduler=scheduler)
@@ -90,7 +94,8 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = "Fo
           tiles: str | None = None, include_speculative: bool = False,
           extractor: Extractor | None = None, cache: ReadingCache | str | Path | None = None,
           workers: int = 0, scheduler: str | None = None, store: str | Path | None = None,
-          curation: str | Path | None = None) -> BuildResult:
+          curation: str | Path | None = None,
+          skipped: list[InputError] | None = None) -> BuildResult:
     """Build ``footprint.html`` and the three GeoJSON record files into ``out_dir``.
 
     Everything is produced in memory first; the files are then written one by one through
@@ -103,7 +108,8 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = "Fo
         from .curation import load_curation
 
         entries = load_curation(curation)  # checked before the articles are read
-    records = extract_records(inputs, extractor=extractor, cache=cache, workers=workers, scheduler=scheduler)
+    records = extract_records(inputs, extractor=extractor, cache=cache, workers=workers, scheduler=scheduler,
+                              skipped=skipped)
     if entries is not None:
         from .curation import apply_curation
 

@@ -4,14 +4,43 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from ..exc import GeomapError
+from ..exc import GeomapError, InputError
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_SKIPPED", "EXIT_INTERRUPTED"]
+
+# Exit status (README, "Failure modes"): 3 means the outputs were written from what could be
+# read, and a warning named each file, record or line that was left out.
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+strict_option = click.option(
+    "--strict", is_flag=True,
+    help="Stop at the first bad file, record or line (exit 1) instead of skipping it with a warning (exit 3).")
+
+
+def _exit_if_skipped(ctx: click.Context, skipped: list[InputError] | None) -> None:
+    if skipped:
+        ctx.exit(EXIT_SKIPPED)
+
+
+def one_line(message: str) -> str:
+    """A message as one printable line: control characters, line breaks and bidi overrides
+    (from file names or article text) are shown escaped, never acted on by the terminal."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+class _OneLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return one_line(super().format(record))
+
 
 EXAMPLES_BUILD = """
 \b
@@ -31,7 +60,9 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Turn news articles about foreign defense suppliers into maps of their footprint."""
     ctx.obj = {"quiet": quiet}
     level = logging.ERROR if quiet else logging.WARNING if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="geomap: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLineFormatter("geomap: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 @cli.command(epilog=EXAMPLES_BUILD)
@@ -53,22 +84,25 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
               help="Also write the records into a GeoPackage or a postgresql:// PostGIS database.")
 @click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
               help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
+@strict_option
 @click.pass_obj
 def build(obj: dict, inputs: tuple[Path, ...], out_dir: Path, title: str, tiles: str | None, include_speculative: bool,
           cache_path: Path | None, no_cache: bool, workers: int, scheduler: str | None, store: str | None,
-          curation: Path | None) -> None:
+          curation: Path | None, strict: bool) -> None:
     """Read articles (files or folders; default seeds/) and build the footprint map."""
     from ..cache import default_cache_path
     from ..pipeline import build as run_build
 
+    skipped: list[InputError] | None = None if strict else []
     result = run_build(inputs or (Path("seeds"),), out_dir, title=title, tiles=tiles,
                        include_speculative=include_speculative,
                        cache=None if no_cache else cache_path or default_cache_path(),
-                       workers=workers, scheduler=scheduler, store=store, curation=curation)
+                       workers=workers, scheduler=scheduler, store=store, curation=curation, skipped=skipped)
     r = result.records
     if not obj["quiet"]:
         click.echo(f"{len(r.articles)} articles: {len(r.places)} places, {len(r.facilities)} facilities, "
                    f"{len(r.relationships)} relationships -> {out_dir / 'footprint.html'}", err=True)
+    _exit_if_skipped(click.get_current_context(), skipped)
 
 
 @cli.command()
@@ -76,30 +110,38 @@ def build(obj: dict, inputs: tuple[Path, ...], out_dir: Path, title: str, tiles:
 @click.option("--jsonl", "jsonl", type=click.Path(path_type=Path), help="JSON Lines input with doc_id (or id) and text.")
 @click.option("--out", "out", type=click.Path(path_type=Path), help="Write here instead of standard output.")
 @click.option("--no-demonyms", is_flag=True, help="Do not report demonyms ('Russian') as mentions of their country.")
-def geoparse(files: tuple[Path, ...], jsonl: Path | None, out: Path | None, no_demonyms: bool) -> None:
+@strict_option
+@click.pass_context
+def geoparse(ctx: click.Context, files: tuple[Path, ...], jsonl: Path | None, out: Path | None, no_demonyms: bool,
+             strict: bool) -> None:
     """Find and resolve the place names of texts; one JSON line per document."""
     from ..geoparse import Geoparser
-    from ..ingest import read_articles
+    from ..ingest import read_articles, skip_or_raise
     from ..output import write_atomically
 
     docs: list[tuple[str, str]] = []
+    skipped: list[InputError] | None = None if strict else []
     if jsonl is not None:
-        from ..exc import InputError
-
         try:
-            lines = jsonl.read_text(encoding="utf-8").split("\n")
+            lines = jsonl.read_text(encoding="utf-8-sig").split("\n")
         except OSError as err:
             raise InputError(f"{jsonl}: cannot read ({err.strerror or err})") from err
+        except UnicodeDecodeError as err:
+            raise InputError(f"{jsonl}: not UTF-8 text (invalid byte at offset {err.start})") from err
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 rec = json.loads(line)
-                docs.append((str(rec.get("doc_id", rec.get("id", n))), rec["text"]))
-            except (ValueError, KeyError, TypeError) as err:
-                raise InputError(f"{jsonl}:{n}: not a JSON object with 'text' ({err})") from err
+                text = rec["text"]
+                if not isinstance(text, str):
+                    raise TypeError("'text' is not a string")
+                text.encode("utf-8")  # lone surrogates, which JSON allows, cannot be written out
+                docs.append((str(rec.get("doc_id", rec.get("id", n))), text))
+            except (ValueError, KeyError, TypeError, AttributeError) as err:
+                skip_or_raise(InputError(f"{jsonl}:{n}: not a JSON object with 'text' ({err})"), skipped)
     if files:
-        docs.extend((a.id, a.text) for a in read_articles(files))
+        docs.extend((a.id, a.text) for a in read_articles(files, skipped=skipped))
     if not docs:
         raise click.UsageError("give FILES or --jsonl")
     parser = Geoparser(demonyms=not no_demonyms)
@@ -114,6 +156,7 @@ def geoparse(files: tuple[Path, ...], jsonl: Path | None, out: Path | None, no_d
         write_atomically(out, result)
     else:
         sys.stdout.write(result)
+    _exit_if_skipped(ctx, skipped)
 
 
 @cli.command()
@@ -224,18 +267,26 @@ def evaluate_records_command(gold: Path, inputs: tuple[Path, ...], records_dir: 
 
 
 def main() -> None:
-    """Entry point: turn geomap's errors into one-line messages and exit status 1."""
+    """Entry point: turn geomap's errors into one-line messages and the exit statuses above."""
     try:
-        cli.main(standalone_mode=False)
+        status = cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("geomap: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)
     except GeomapError as err:
-        click.echo(f"geomap: error: {err}", err=True)
-        sys.exit(1)
+        click.echo(f"geomap: error: {one_line(str(err))}", err=True)
+        sys.exit(EXIT_ERROR)
+    except BrokenPipeError:  # e.g. `geomap geoparse ... | head`
+        sys.stderr.close()
+        sys.exit(EXIT_ERROR)
+    except OSError as err:  # an unwritable file or folder that no geomap check caught first
+        where = f"{err.filename}: " if err.filename else ""
+        click.echo(f"geomap: error: {one_line(where + (err.strerror or str(err)))}", err=True)
+        sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         click.echo("geomap: interrupted; existing outputs were left as they were", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(status if isinstance(status, int) else EXIT_OK)
