@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .cache import ReadingCache, article_key, encode_reading
 from .exc import InputError
 from .extract import ArticleReading, Extractor
 from .ingest import read_articles
 from .model import Article
-from .output import dumps, to_geojson, write_outputs
+from .export import ExportSettings, render_files
+from .filters import RecordFilter
+from .output import write_outputs
 from .records import Records, build_records
 
 __all__ = ["BuildResult", "build", "extract_records", "read_corpus", "render_outputs"]
@@ -26,11 +28,13 @@ class BuildResult:
 
     records: Records
     files: list[Path]
+    shown: Records | None = None  # the records after the filters, as drawn and exported
 
 
 def read_corpus(articles: Sequence[Article], *, extractor: Extractor | None = None,
                 cache: ReadingCache | None = None, workers: int = 0,
-                scheduler: str | None = None) -> list[ArticleReading]:
+                scheduler: str | None = None,
+                progress: Callable[[Iterable, int], Iterable] | None = None) -> list[ArticleReading]:
     """The reading of every article, in the articles' order.
 
     Readings the ``cache`` holds are taken from it; the others are read in this process
@@ -51,6 +55,8 @@ def read_corpus(articles: Sequence[Article], *, extractor: Extractor | None = No
     else:
         reader = extractor or Extractor() if todo else None
         fresh = (reader.read(articles[i]) for i in todo)
+    if progress is not None:  # e.g. a progress bar wrapping the articles still to read
+        fresh = progress(fresh, len(todo))
     to_store: list[tuple[str, bytes]] = []
     for i, reading in zip(todo, fresh):
         log.debug("read %s", articles[i].id)
@@ -75,6 +81,7 @@ def _open_cache(cache: ReadingCache | str | Path | None) -> tuple[ReadingCache |
 def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None = None,
                     cache: ReadingCache | str | Path | None = None, workers: int = 0,
                     scheduler: str | None = None,
+                    progress: Callable[[Iterable, int], Iterable] | None = None,
                     skipped: list[InputError] | None = None) -> Records:
     """Read the articles under ``inputs`` and code them into records (see :func:`read_corpus`;
     ``cache`` may be a :class:`ReadingCache` or the path of its SQLite file). With ``skipped``,
@@ -83,7 +90,8 @@ def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None
     articles = read_articles(inputs, skipped=skipped)
     opened, close = _open_cache(cache)
     try:
-        readings = read_corpus(articles, extractor=extractor, cache=opened, workers=workers, scheduler=scheduler)
+        readings = read_corpus(articles, extractor=extractor, cache=opened, workers=workers, scheduler=scheduler,
+                               progress=progress)
     finally:
         if close:
             opened.close()
@@ -94,14 +102,18 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = "Fo
           tiles: str | None = None, include_speculative: bool = False,
           extractor: Extractor | None = None, cache: ReadingCache | str | Path | None = None,
           workers: int = 0, scheduler: str | None = None, store: str | Path | None = None,
-          curation: str | Path | None = None,
+          curation: str | Path | None = None, record_filter: RecordFilter | None = None,
+          formats: Sequence[str] = ("html", "geojson"), settings: ExportSettings | None = None,
+          progress: Callable[[Iterable, int], Iterable] | None = None,
           skipped: list[InputError] | None = None) -> BuildResult:
     """Build ``footprint.html`` and the three GeoJSON record files into ``out_dir``.
 
     Everything is produced in memory first; the files are then written one by one through
     temporary files and renames, so a failure leaves the previous outputs intact. With
     ``store`` (a GeoPackage path or a ``postgresql://`` URL) the records are also written there.
-    ``curation`` is an analyst's corrections file (see :mod:`geomap.curation`).
+    ``curation`` is an analyst's corrections file (see :mod:`geomap.curation`). ``record_filter``
+    selects what is drawn and exported; ``formats`` and ``settings`` are those of
+    :func:`geomap.export.render_files`.
     """
     entries = None
     if curation is not None:
@@ -109,25 +121,25 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = "Fo
 
         entries = load_curation(curation)  # checked before the articles are read
     records = extract_records(inputs, extractor=extractor, cache=cache, workers=workers, scheduler=scheduler,
-                              skipped=skipped)
+                              progress=progress, skipped=skipped)
     if entries is not None:
         from .curation import apply_curation
 
         records = apply_curation(records, entries)
-    written = render_outputs(records, out_dir, title=title, tiles=tiles, include_speculative=include_speculative)
+    shown = record_filter.apply(records, keep_speculative=True) if record_filter is not None else records
+    written = render_outputs(shown, out_dir, title=title, tiles=tiles, include_speculative=include_speculative,
+                             formats=formats, settings=settings)
     if store is not None:
         from .store import write_store
 
         write_store(records, store)
-    return BuildResult(records, written)
+    return BuildResult(records, written, shown)
 
 
 def render_outputs(records: Records, out_dir: str | Path, *, title: str = "Foreign defense supplier footprint",
-                   tiles: str | None = None, include_speculative: bool = False) -> list[Path]:
-    """Render the map and the GeoJSON records in memory, then write them into ``out_dir``."""
-    from .render.interactive import build_map, render_html
-
-    files = {name: dumps(fc) for name, fc in to_geojson(records).items()}
-    m = build_map(records, title=title, tiles=tiles, include_speculative=include_speculative)
-    files["footprint.html"] = render_html(m)
-    return write_outputs(files, Path(out_dir))
+                   tiles: str | None = None, include_speculative: bool = False,
+                   formats: Sequence[str] = ("html", "geojson"), settings: ExportSettings | None = None) -> list[Path]:
+    """Render the map and the GeoJSON records (or other ``formats``) in memory, then write
+    them into ``out_dir``; ``settings`` (when given) replaces title, tiles and speculative."""
+    settings = settings or ExportSettings(title=title, tiles=tiles, include_speculative=include_speculative)
+    return write_outputs(render_files(records, formats, settings), Path(out_dir))

@@ -11,6 +11,9 @@ from pathlib import Path
 import click
 
 from ..exc import GeomapError, InputError
+from ..export import FORMATS
+from .options import (filter_options, map_options, progress_for, project_options, record_filter_from, resolve,
+                      static_options, summary, verbosity_options)
 
 __all__ = ["cli", "main", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_SKIPPED", "EXIT_INTERRUPTED"]
 
@@ -45,9 +48,12 @@ class _OneLineFormatter(logging.Formatter):
 EXAMPLES_BUILD = """
 \b
 Examples:
-  geomap build                         # seeds/ -> output/
+  geomap build                         # seeds/ -> output/ (or the settings of ./geomap.toml)
   geomap build articles/ new.html --out maps/
   geomap build feed.jsonl --tiles OpenStreetMap.Mapnik
+  geomap build articles/ --supplier RU,KR --recipient PE --since 2008 --until 2025
+  geomap build articles/ --format html,geojson,png,pdf,gpkg,kml,csv --region "South America"
+  geomap build --project briefings/peru.toml
 """
 
 
@@ -58,7 +64,7 @@ Examples:
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Turn news articles about foreign defense suppliers into maps of their footprint."""
-    ctx.obj = {"quiet": quiet}
+    ctx.obj = {"quiet": quiet, "verbose": verbose}
     level = logging.ERROR if quiet else logging.WARNING if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     handler = logging.StreamHandler()
     handler.setFormatter(_OneLineFormatter("geomap: %(message)s"))
@@ -67,11 +73,16 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 @cli.command(epilog=EXAMPLES_BUILD)
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
-              help="Folder for footprint.html and the GeoJSON records.")
-@click.option("--title", default="Foreign defense supplier footprint", show_default=True, help="Map title.")
-@click.option("--tiles", default=None, help="Add a tile layer: an xyzservices name or a URL template (needs a tile server).")
-@click.option("--include-speculative", is_flag=True, help="Also draw forecasts, scenarios and possibilities.")
+@click.option("--out", "out", default="output", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for footprint.html, the GeoJSON records and other formats.")
+@map_options
+@filter_options
+@click.option("--format", "-f", "formats", multiple=True, metavar="FORMATS",
+              help=f"What to write (comma-separated or repeated): {', '.join(FORMATS)}. Default: html,geojson.")
+@click.option("--embed", is_flag=True, help="Also write footprint.embed.html, an <iframe> snippet for a briefing page.")
+@static_options
+@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
+              help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
 @click.option("--cache", "cache_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Readings cache (SQLite) that makes rebuilds incremental "
                    "[default: readings.sqlite in geomap's cache folder].")
@@ -82,30 +93,84 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
               help="Read the articles on an existing Dask cluster (e.g. tcp://10.0.0.5:8786).")
 @click.option("--store", default=None, metavar="FILE.gpkg|URL",
               help="Also write the records into a GeoPackage or a postgresql:// PostGIS database.")
-@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
-              help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
 @strict_option
-@click.pass_obj
-def build(obj: dict, inputs: tuple[Path, ...], out_dir: Path, title: str, tiles: str | None, include_speculative: bool,
-          cache_path: Path | None, no_cache: bool, workers: int, scheduler: str | None, store: str | None,
-          curation: Path | None, strict: bool) -> None:
+@project_options
+@verbosity_options
+@click.pass_context
+def build(ctx: click.Context, curation: Path | None, cache_path: Path | None, no_cache: bool, workers: int,
+          scheduler: str | None, store: str | None, strict: bool, **values) -> None:
     """Read articles (files or folders; default seeds/) and build the footprint map."""
     from ..cache import default_cache_path
     from ..pipeline import build as run_build
 
+    settings = resolve(ctx, values, default_formats=("html", "geojson"))
+    inputs = settings.inputs or (Path("seeds"),)
     skipped: list[InputError] | None = None if strict else []
-    result = run_build(inputs or (Path("seeds"),), out_dir, title=title, tiles=tiles,
-                       include_speculative=include_speculative,
+    result = run_build(inputs, settings.out, curation=curation, record_filter=settings.record_filter,
+                       formats=settings.formats, settings=settings.export,
+                       progress=progress_for(ctx, "Reading articles"),
                        cache=None if no_cache else cache_path or default_cache_path(),
-                       workers=workers, scheduler=scheduler, store=store, curation=curation, skipped=skipped)
-    r = result.records
-    if not obj["quiet"]:
-        click.echo(f"{len(r.articles)} articles: {len(r.places)} places, {len(r.facilities)} facilities, "
-                   f"{len(r.relationships)} relationships -> {out_dir / 'footprint.html'}", err=True)
-    _exit_if_skipped(click.get_current_context(), skipped)
+                       workers=workers, scheduler=scheduler, store=store, skipped=skipped)
+    summary(ctx, f"{len(result.records.articles)} articles read", result.records, result.shown, result.files,
+            settings.record_filter)
+    _exit_if_skipped(ctx, skipped)
 
 
-@cli.command()
+EXAMPLES_EXPORT = """
+\b
+Examples:
+  geomap export articles/ --out briefing.png                 # a 16:9 slide at 300 dpi
+  geomap export articles/ -f pdf --size a4 --region "South America" --out report/
+  geomap export output/ -f gpkg,kml,csv --out data/          # from a build's GeoJSON records
+  geomap export articles/ --embed --out briefing/            # footprint.embed.html: an <iframe> to paste
+  geomap export articles/ -f png --bbox -82,-20,-68,0 --supplier RU --since 2015
+"""
+
+
+@cli.command(epilog=EXAMPLES_EXPORT)
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out", default="output", show_default=True, type=click.Path(path_type=Path),
+              help="A folder, or a file when one single-file format is asked for (map.png, report.pdf).")
+@click.option("--format", "-f", "formats", multiple=True, metavar="FORMATS",
+              help=f"What to write (comma-separated or repeated): {', '.join(FORMATS)}. "
+                   "Default: the suffix of --out, else png.")
+@click.option("--embed", is_flag=True, help="Also write footprint.embed.html, an <iframe> snippet for a briefing page.")
+@click.option("--embed-src", default=None, metavar="URL",
+              help="The snippet's frame loads the map from this address instead of carrying the whole map.")
+@static_options
+@map_options
+@filter_options
+@strict_option
+@project_options
+@verbosity_options
+@click.pass_context
+def export(ctx: click.Context, strict: bool, **values) -> None:
+    """Static maps (PNG, SVG, PDF), an embeddable snippet, and data for GIS tools
+    (GeoPackage, KML, CSV), from articles or from a build's records folder.
+
+    INPUTS are article files or folders (default seeds/), or one folder holding a build's
+    places/facilities/relationships.geojson (as an analyst may have edited them).
+    """
+    from ..export.run import run_export
+
+    settings = resolve(ctx, values)
+    skipped: list[InputError] | None = None if strict else []
+    result = run_export(settings.inputs, settings.out, settings.formats, settings.record_filter, settings.export,
+                        progress=progress_for(ctx, "Reading articles"), skipped=skipped)
+    summary(ctx, result.source, result.read, result.shown, result.files, settings.record_filter)
+    _exit_if_skipped(ctx, skipped)
+
+
+EXAMPLES_GEOPARSE = """
+\b
+Examples:
+  geomap geoparse seeds/*.txt                  # one JSON line per article on standard output
+  geomap geoparse --jsonl feed.jsonl --out toponyms.jsonl
+  geomap geoparse article.html --no-demonyms
+"""
+
+
+@cli.command(epilog=EXAMPLES_GEOPARSE)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--jsonl", "jsonl", type=click.Path(path_type=Path), help="JSON Lines input with doc_id (or id) and text.")
 @click.option("--out", "out", type=click.Path(path_type=Path), help="Write here instead of standard output.")
@@ -159,20 +224,29 @@ def geoparse(ctx: click.Context, files: tuple[Path, ...], jsonl: Path | None, ou
     _exit_if_skipped(ctx, skipped)
 
 
-@cli.command()
+EXAMPLES_RENDER = """
+\b
+Examples:
+  geomap render output/                        # output/footprint.html from the (edited) GeoJSON records
+  geomap render output/ --out briefing/peru.html --recipient PE --title "Peru"
+  geomap render output/ --records corrections.yaml --include-speculative
+"""
+
+
+@cli.command(epilog=EXAMPLES_RENDER)
 @click.argument("records_dir", required=False, type=click.Path(path_type=Path))
 @click.option("--store", default=None, metavar="FILE.gpkg|URL",
               help="Read the records from a GeoPackage or PostGIS store (see build --store) instead of RECORDS_DIR.")
 @click.option("--out", "out", default=None, type=click.Path(path_type=Path),
               help="Map file to write (default: RECORDS_DIR/footprint.html, or output/footprint.html with --store).")
-@click.option("--title", default="Foreign defense supplier footprint", show_default=True, help="Map title.")
-@click.option("--tiles", default=None, help="Add a tile layer: an xyzservices name or a URL template (needs a tile server).")
-@click.option("--include-speculative", is_flag=True, help="Also draw forecasts, scenarios and possibilities.")
+@map_options
+@filter_options
 @click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
               help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
+@verbosity_options
 @click.pass_obj
 def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | None, title: str, tiles: str | None,
-           include_speculative: bool, curation: Path | None) -> None:
+           curation: Path | None, **filters) -> None:
     """Draw the map from a build's GeoJSON record files (as edited) or from a records store,
     without reading articles."""
     from ..output import read_records, write_atomically
@@ -180,6 +254,7 @@ def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | N
 
     if (records_dir is None) == (store is None):
         raise click.UsageError("give RECORDS_DIR or --store, not both or neither")
+
     entries = None
     if curation is not None:
         from ..curation import load_curation
@@ -195,7 +270,9 @@ def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | N
         from ..curation import apply_curation
 
         records = apply_curation(records, entries)
-    page = render_html(build_map(records, title=title, tiles=tiles, include_speculative=include_speculative))
+    record_filter = record_filter_from(filters)
+    records = record_filter.apply(records)
+    page = render_html(build_map(records, title=title, tiles=tiles, include_speculative=record_filter.include_speculative))
     target = out or (records_dir or Path("output")) / "footprint.html"
     try:
         write_atomically(target, page)
@@ -205,7 +282,15 @@ def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | N
         click.echo(f"{len(records.facilities)} facilities, {len(records.relationships)} relationships -> {target}", err=True)
 
 
-@cli.command()
+EXAMPLES_EVALUATE = """
+\b
+Examples:
+  geomap evaluate gold.jsonl                   # geoparse GOLD's texts and score them
+  geomap evaluate gold.jsonl predictions.jsonl # score another geoparser's output
+"""
+
+
+@cli.command(epilog=EXAMPLES_EVALUATE)
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("pred", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--no-demonyms", is_flag=True, help="When geoparsing GOLD's texts, do not report demonyms.")
