@@ -14,7 +14,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
 
 from .geocode.gazetteer import (PRECISION_OF_KIND, Entry, GeoNamesGazetteer, get_gazetteer, importance, km,
                                 normalize_name)
@@ -172,7 +171,7 @@ class Geoparser:
             span, alone = starter
             if not span or not alone and not _CONTINUATION_RE.match(text, pos):
                 continue  # no name starts with this word, or only longer ones and none follows
-            doc = _Words(text, m.start(), span + 5, title_case)
+            doc = _Words(text, m.start(), _RUN_RE.match(text, m.start()).end(), title_case)
             i = doc.first
             found = self._longest_match(doc, i, span)
             if found is None:
@@ -357,13 +356,20 @@ class Geoparser:
     def _pass(self, cands: list[Candidate]) -> None:
         """Score every candidate's entries with the other names' current choices as context."""
         gaz = self.gazetteer
-        for key in dict.fromkeys(c.key for c in cands):  # in text order; each sees the latest choices
+        groups: dict[str, list[Candidate]] = {}
+        for c in cands:
+            groups.setdefault(c.key, []).append(c)
+        for key, group in groups.items():  # in text order; each sees the latest choices
+            if all(len(c.entries) == 1 for c in group):
+                for c in group:  # nothing to choose ("Peru", "Turkish")
+                    c.choice = c.entries[0]
+                    c.score = _prior(c.choice)
+                    c.scores = {c.choice.id: c.score}
+                continue
             support, points, admins, admin1s = _context(cands, key)
             admin_countries = {a.country for a in admins}
             point_countries = {p.country for p in points}
-            for c in cands:
-                if c.key != key:
-                    continue
+            for c in group:
                 c.scores = {}
                 for e in c.entries:
                     s = _prior(e)
@@ -402,10 +408,12 @@ def _context(cands: list[Candidate], key: str) -> tuple:
     points: list[Entry] = []
     admins: list[Entry] = []
     admin1s: list[Entry] = []
+    seen = {key}
     for o in cands:
         e = o.choice
-        if o.key == key or e is None:
+        if o.key in seen or e is None:
             continue
+        seen.add(o.key)  # a name repeated is one piece of evidence, not several
         if e.country:
             support[e.country] = support.get(e.country, 0.0) + (
                 0.5 if e.kind == "country" or e.capital or o.demonym else 1.0)
@@ -473,12 +481,13 @@ def _demonym_spans() -> dict[str, int]:
 
 
 class _Words:
-    """The words around a capitalised word, with offsets: two before it (when there are) and
-    ``count`` from it on; sentence starts and headline lines on demand."""
+    """The words around a capitalised word, with offsets: two before it (when there are), the
+    run of capitalised words and connectors it begins (up to ``run_end``) and one after;
+    sentence starts and headline lines on demand."""
 
     __slots__ = ("_title_case", "ends", "first", "starts", "text", "words")
 
-    def __init__(self, text: str, start: int, count: int, title_case: dict[int, bool]) -> None:
+    def __init__(self, text: str, start: int, run_end: int, title_case: dict[int, bool]) -> None:
         self.text = text
         self._title_case = title_case
         lo = max(0, start - 40)
@@ -490,7 +499,10 @@ class _Words:
             before = before[1:]  # may be cut
         spans = before[-2:]
         self.first = len(spans)
-        spans += [m.span() for m in islice(TOKEN_RE.finditer(text, start), count)]
+        spans += [m.span() for m in TOKEN_RE.finditer(text, start, run_end)]
+        after = TOKEN_RE.search(text, run_end)
+        if after is not None:
+            spans.append(after.span())
         self.starts = [a for a, _ in spans]
         self.ends = [b for _, b in spans]
         self.words = [text[a:b] for a, b in spans]
@@ -538,5 +550,9 @@ _UPPER = "".join(re.escape(chr(c)) for c in range(0x2FF) if chr(c).isupper()) + 
 # What may follow a word inside a longer name: a gap of spaces with at most one dot or
 # hyphen, then a capitalised word or a connector.
 _CONTINUATION_RE = re.compile(rf" *[.-]? *(?:[{_UPPER}]|(?:{'|'.join(sorted(_CONNECTORS))})\b)")
+# A run of words that may form one name: a word, then capitalised words or connectors, each
+# after a gap of spaces with at most one dot or hyphen.
+_RUN_RE = re.compile(rf"(?:{TOKEN_RE.pattern})(?: *[.-]? *(?:(?=[{_UPPER}])(?:{TOKEN_RE.pattern})"
+                     rf"|(?:{'|'.join(sorted(_CONNECTORS))})\b))*")
 # A word (as TOKEN_RE reads it) that begins with a capital letter, at the start of a word.
 _CAPITALISED_RE = re.compile(rf"(?<![^\W_])(?<![^\W_][-'’])(?=[{_UPPER}])(?:{TOKEN_RE.pattern})")
