@@ -250,6 +250,17 @@ def skip_or_raise(err: InputError, skipped: list[InputError] | None) -> None:
     skipped.append(err)
 
 
+def _loads(text: str, where: str, what: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{where}: malformed {what} ({err.msg} at line {err.lineno} column {err.colno})") from err
+    except RecursionError as err:
+        raise InputError(f"{where}: {what} nested too deeply") from err
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        raise InputError(f"{where}: unreadable {what} ({err})") from err
+
+
 def _parse_json(text: str, *, path: Path, article_id: str, jsonl: bool,
                 skipped: list[InputError] | None) -> list[Article]:
     articles: list[Article] = []
@@ -259,23 +270,13 @@ def _parse_json(text: str, *, path: Path, article_id: str, jsonl: bool,
                 continue
             where = f"{path}:{lineno}"
             try:
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise InputError(f"{where}: malformed JSON line ({err.msg} at column {err.colno})") from err
-                except RecursionError as err:
-                    raise InputError(f"{where}: JSON nested too deeply") from err
+                rec = _loads(line, where, "JSON line")
                 articles.append(_record_to_article(rec, where=where, path=str(path),
                                                    default_id=f"{article_id}:{lineno}"))
             except InputError as err:
                 skip_or_raise(err, skipped)
         return articles
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{path}: malformed JSON ({err.msg} at line {err.lineno})") from err
-    except RecursionError as err:
-        raise InputError(f"{path}: JSON nested too deeply") from err
+    data = _loads(text, str(path), "JSON")
     records = data if isinstance(data, list) else [data]
     if not records:
         raise InputError(f"{path}: no articles in file")

@@ -192,3 +192,8 @@ def test_json_records_with_wrong_types(tmp_path):
     deep.write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(InputError, match="deep.json: JSON nested too deeply"):
         read_articles([deep])
+    huge = tmp_path / "huge.jsonl"  # Python refuses integers of over 4,300 digits with a ValueError
+    huge.write_text('{"id": ' + "1" * 5000 + ', "text": "Peru"}\n{"id": "ok", "text": "Peru"}\n')
+    skipped = []
+    assert [a.id for a in read_articles([huge], skipped=skipped)] == ["ok"]
+    assert [str(e).split(" (")[0] for e in skipped] == [f"{huge}:1: unreadable JSON line"]
