@@ -40,6 +40,8 @@ _OWN_FACILITY = re.compile(r"\b(?:the\s+)?(?:air force|army|navy|military|armed 
 # "in the country": the article's host.
 _THE_COUNTRY = re.compile(r"\b(?:in|to) the country\b|\ben el pa[ií]s\b|\bno pa[ií]s\b", re.I)
 # A maintenance word that describes a course ("maintenance training") is training, not maintenance.
+_OPERATE_AND = re.compile(r"\b(?:operate|operation|operating|use|fly|handle|operar|operaci[oó]n|opera[cç][aã]o|uso)\s+"
+                          r"(?:and|y|e)\s+(?:to\s+|in\s+|da\s+|de\s+|la\s+|a\s+)?$", re.I)
 _COURSE_AFTER = re.compile(r"\s+(?:training|courses?|instruction|curso|cursos|capacitaci[oó]n|treinamento)\b", re.I)
 _ORIGIN_ADJECTIVE = re.compile(r"\w+-(?:made|built|supplied|designed|manufactured)\b", re.I)
 _COUNTERPART_WITH = re.compile(
@@ -62,6 +64,11 @@ _NOUN_BEFORE = re.compile(
     r"mec[aá]nicos|t[eé]cnicos|ingenieros|engenheiros|cadetes)|empresas?|compa[nñ][ií]as?|firmas?|fabricantes?|"
     r"instructores|instrutores|asesores|assessores|especialistas|tropas|fuerzas|for[cç]as|contratistas|mercenarios|"
     r"(buques|navios|aviones|avi[oõ]es|helic[oó]pteros|repuestos|pe[cç]as|blindados|drones|cazas|ca[cç]as))\s+(?:\w+\s+)?$", re.I)
+_ATTRIBUTION = re.compile(r"\b(?:according to|seg[uú]n|segundo|citing)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_TRAINEES_FROM = re.compile(
+    r"\b(?:officers|pilots|soldiers|personnel|students|cadets|trainees|crews|technicians|troops|police|policemen|"
+    r"oficiales|pilotos|soldados|estudiantes|alumnos|cadetes|militares|oficiais|alunos)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:from|de|da|do|del)\s+(?:the\s+|la\s+|el\s+|o\s+)?$", re.I)
 _RELATIVE_BEFORE = re.compile(r"\b(?:que|which|that|where|donde|onde)\s+$", re.I)
 _RUNS_AFTER = re.compile(
     r"\s+(?:has\s+|had\s+|ha\s+)?(?:opera|operates|operated|runs|ran|built|construy[oó]|construido|financi[oó]|"
@@ -71,6 +78,7 @@ _BOTH_COUNTRIES = re.compile(
     r"ambos gobiernos|os dois pa[ií]ses|ambos os pa[ií]ses)\b", re.I)
 _FORCES_AFTER = re.compile(  # "Turkish personnel are stationed", "Russian warships docked"
     r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:troops|soldiers|personnel|forces|fighters|warships|navy|marines|military|"
+    r"servicemen|service members|sailors|airmen|"
     r"officers|contingents?|tropas|soldados|militares|fuerzas|for[cç]as|navios)\b", re.I)
 _TRAINEES_OF = re.compile(
     r"\b(?:pilots|crews|technicians|mechanics|officers|engineers|personnel|staff|pilotos|t[eé]cnicos|mec[aá]nicos|"
@@ -92,6 +100,7 @@ _ANAPHOR = re.compile(
     r"programas?|proyecto|projeto|centro|planta|f[aá]brica)\b", re.I)
 _HEADING = re.compile(r"^[^.!?]{1,80}$")
 _SANCTION_IMPOSER_GAP = 30
+_IMPOSED = re.compile(r"\b(?:impos(?:ed|es|ing)|slapped|placed|announced|levied|impuso|impusieron|imp[oô]s)\s+(?:\w+\s+){0,3}$", re.I)
 _SANCTION_OBJECT_END = re.compile(r"[,;:—]|\s(?:as|over|for|because|after|while|amid|por|tras|mientras)\s", re.I)
 
 
@@ -314,9 +323,9 @@ class Extractor:
         training_at = [s0 for s0, _e, k in triggers if k == "training"]
         kept = []
         for s0, e0, kind in triggers:
-            if kind == "maintenance" and (_COURSE_AFTER.match(text, e0) or any(
-                    0 < s0 - t < 100 and self._clause(text, sent, t) == self._clause(text, sent, s0) for t in training_at)):
-                continue
+            if kind == "maintenance" and (_COURSE_AFTER.match(text, e0) or (training_at and _OPERATE_AND.search(
+                    text, max(sent.start, s0 - 40), s0))):
+                continue  # "maintenance training", "train crews to operate and maintain"
             kept.append((s0, e0, kind))
         facilities = []
         base_spans = []
@@ -410,7 +419,7 @@ class Extractor:
                 if a.country in trainees:
                     rec[a.country] += 3.0
                 elif self.d.supplier_after.match(after) or _WHICH_SUPPLIED.match(after) or (
-                        presence and _FORCES_AFTER.match(after)):
+                        presence and _FORCES_AFTER.match(after) and not _joined(text, a, actors)):
                     sup[a.country] += 3.0
                     explicit.add(a.country)
                 elif self.d.recipient_after.match(after):
@@ -418,7 +427,10 @@ class Extractor:
             if a.source != "place" and _RELATIVE_BEFORE.search(before) and _RUNS_AFTER.match(after):
                 sup[a.country] += 3.0  # "the station that China operates", "la planta que Rusia construyó"
                 explicit.add(a.country)
-            if a.source != "place" and _BOUGHT_FROM.search(before):
+            if training and _TRAINEES_FROM.search(before):
+                trainees.add(a.country)  # "trained several hundred officers from Nicaragua"
+                rec[a.country] += 3.0
+            elif a.source != "place" and _BOUGHT_FROM.search(before):
                 sup[a.country] += 4.0
                 explicit.add(a.country)
             elif a.source != "place" and _SUPPLIER_PREPS.search(before[-40:]):
@@ -428,7 +440,7 @@ class Extractor:
             elif _COUNTERPART_WITH.search(before[-60:]) and a.source != "org" \
                     and self.d.exporter_share.get(a.country, 0) < 1:
                 rec[a.country] += 1.5  # "military cooperation with Cuba" (a major exporter is left to its prior)
-            elif _RECIPIENT_PREPS.search(before[-40:]):
+            elif _RECIPIENT_PREPS.search(before[-40:]) and not _ATTRIBUTION.search(before[-40:]):
                 if a.source == "place" and sup[a.country] > 0:
                     pass  # "Brasil ofreció … vehículos fabricados en Sete Lagoas": where the supplier makes them
                 elif trainees and a.country not in trainees:
@@ -466,7 +478,9 @@ class Extractor:
             cstart = dateline.end()
         if len(text[cstart:a.start].split()) > 3 or trigger - a.end > 120:
             return False
-        return not any(a.end <= b.start < trigger and b.country != a.country and b.source != "place" for b in actors)
+        apposition = re.match(r"\s*,[^,]{1,60},", text[a.end:trigger])  # "China, Laos' largest creditor, has ..."
+        start = a.end + (apposition.end() if apposition else 0)
+        return not any(start <= b.start < trigger and b.country != a.country and b.source != "place" for b in actors)
 
     def _supplier_side(self, org: Actor) -> bool:
         """Exporters and defence firms; also the expeditionary units (Africa Corps, U.S. Southern
@@ -550,7 +564,7 @@ class Extractor:
         # ---- sanctions: the imposer modifies "sanctions"; the target is anyone else.
         results: list[ReportedRelation] = []
         if "sanctions" in kinds_present:
-            results.extend(self._sanctions(article, sent, actors, specific, in_scenario))
+            results.extend(self._sanctions(article, sent, actors, specific, in_scenario, host))
             specific = [t for t in specific if t[2] != "sanctions"]
             kinds_present.discard("sanctions")
             if not specific and not generics:
@@ -686,7 +700,7 @@ class Extractor:
         return out, facilities
 
     def _sanctions(self, article: Article, sent: Sentence, actors: list[_Actor],
-                   specific, in_scenario: bool) -> list[ReportedRelation]:
+                   specific, in_scenario: bool, host: str | None = None) -> list[ReportedRelation]:
         text = article.text
         out = []
         imposers = []
@@ -704,17 +718,24 @@ class Extractor:
                 for a in actors:
                     if a.start >= s + m.end() and a.start - (s + m.end()) < 3:
                         imposers.append(a.country)
+        first = min(t[0] for t in specific if t[2] == "sanctions")
+        if not imposers and _IMPOSED.search(text, max(sent.start, first - 40), first):
+            # "Washington lifted … but imposed targeted sanctions on …": the clause's subject imposes them
+            subject = next((a for a in actors if a.start < first and a.source != "place"), None)
+            if subject is not None:
+                imposers.append(subject.country)
         if not imposers:
             return []
         imposer = Counter(imposers).most_common(1)[0][0]
         # The target is the object of "sanctions on ...", up to the end of its phrase.
-        first = min(t[0] for t in specific if t[2] == "sanctions")
         stop = _SANCTION_OBJECT_END.search(text, first, sent.end)
         object_end = stop.start() if stop else sent.end
         targets = _dedupe([a.country for a in actors if a.country != imposer and first < a.start < object_end
                            and a.source != "place"])
         if not targets:
             targets = _dedupe([a.country for a in actors if a.country != imposer])
+        if not targets and host is not None and host != imposer:
+            targets = [host]  # "sanctions on President Mnangagwa": the article's country
         if not targets:
             return []
         ts = [t for t in specific if t[2] == "sanctions"]
@@ -817,6 +838,13 @@ def _advance(report: "ReportedRelation | ReportedFacility", status: str | None) 
 def _main_host(named: Counter[str]) -> str | None:
     """The country the article names most often: the one "in the country" refers to."""
     return named.most_common(1)[0][0] if named else None
+
+
+def _joined(text: str, a: _Actor, actors: list[_Actor]) -> bool:
+    """Whether ``a`` is one of two countries joined by "and" ("Russian and Lao troops")."""
+    return any(b.country != a.country and (
+        re.fullmatch(r"\s*(?:and|y|e)\s*", text[a.end:b.start]) or re.fullmatch(r"\s*(?:and|y|e)\s*", text[b.end:a.start]))
+        for b in actors)
 
 
 def _coordinated(text: str, a: _Actor, actors: list[_Actor], before: int) -> bool:
