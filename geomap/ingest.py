@@ -119,6 +119,10 @@ def _check_text(value: object, where: str, field: str) -> None:
             raise InputError(f"{where}: '{field}' holds an unpaired surrogate at character {err.start}") from err
 
 
+def _valid_text(name: str) -> str:
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _check_length(text: str, where: str) -> None:
     if len(text) > MAX_ARTICLE_CHARS:
         raise InputError(f"{where}: article of {len(text):,} characters, over the limit of {MAX_ARTICLE_CHARS:,}")
@@ -328,8 +332,10 @@ def read_path(path: Path, *, article_id: str | None = None,
     A bad record of a JSON or JSON Lines file raises :class:`InputError`, or with ``skipped``
     is logged, appended there and left out; a file that cannot be read at all always raises.
     """
-    article_id = article_id or path.name
     data = _read_bytes(path)
+    # A file name that is not UTF-8 (kept by Python as lone surrogates) is shown with U+FFFD.
+    path = Path(_valid_text(str(path)))
+    article_id = _valid_text(article_id or path.name)
     if not data.strip():
         raise InputError(f"{path}: empty file")
     if len(data) > 4 * MAX_ARTICLE_CHARS and path.suffix.lower() in (".txt", ".md"):  # 4 bytes a character at most

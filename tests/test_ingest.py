@@ -197,3 +197,14 @@ def test_json_records_with_wrong_types(tmp_path):
     skipped = []
     assert [a.id for a in read_articles([huge], skipped=skipped)] == ["ok"]
     assert [str(e).split(" (")[0] for e in skipped] == [f"{huge}:1: unreadable JSON line"]
+
+
+def test_file_name_that_is_not_utf8(tmp_path):
+    import os
+
+    name = os.fsencode(tmp_path) + b"/caf\xe9.txt"
+    with open(name, "wb") as f:
+        f.write(SEED_SENTENCE.encode("utf-8"))
+    (article,) = read_articles([tmp_path])
+    assert article.id == "caf\ufffd.txt" and article.path.endswith("caf\ufffd.txt")
+    article.id.encode("utf-8")

@@ -201,8 +201,9 @@ def geoparse(ctx: click.Context, files: tuple[Path, ...], jsonl: Path | None, ou
                 text = rec["text"]
                 if not isinstance(text, str):
                     raise TypeError("'text' is not a string")
-                text.encode("utf-8")  # lone surrogates, which JSON allows, cannot be written out
-                docs.append((str(rec.get("doc_id", rec.get("id", n))), text))
+                doc_id = str(rec.get("doc_id", rec.get("id", n)))
+                (doc_id + text).encode("utf-8")  # lone surrogates, which JSON allows, cannot be written out
+                docs.append((doc_id, text))
             except (ValueError, KeyError, TypeError, AttributeError) as err:
                 skip_or_raise(InputError(f"{jsonl}:{n}: not a JSON object with 'text' ({err})"), skipped)
     if files:
