@@ -66,11 +66,12 @@ def _client(workers: int | None, scheduler: str | None):
 
 
 def read_on_dask(articles: Sequence[Article], *, workers: int | None = None, scheduler: str | None = None,
-                 batch_size: int = 32) -> Iterator[ArticleReading]:
+                 batch_size: int | None = None) -> Iterator[ArticleReading]:
     """Read ``articles`` on Dask workers and yield their readings in the articles' order.
 
-    At most a few batches per worker are in flight, so memory stays bounded however many
-    articles there are.
+    Batches hold up to 32 articles, fewer when that gives each worker at least 8 batches (so
+    that no worker idles at the end). At most 4 batches per worker are in flight, so memory
+    stays bounded however many articles there are.
     """
     if not articles:
         return
@@ -80,6 +81,7 @@ def read_on_dask(articles: Sequence[Article], *, workers: int | None = None, sch
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         window = 4 * n_workers
+        batch_size = batch_size or max(1, min(32, len(articles) // (8 * n_workers)))
         batches = (articles[i:i + batch_size] for i in range(0, len(articles), batch_size))
         pending: deque = deque()
         for batch in batches:
