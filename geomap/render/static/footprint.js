@@ -10,8 +10,7 @@
   if (DATA.bounds) map.fitBounds(DATA.bounds, {animate: false});
 
   // ---------------------------------------------------------------- vocabulary
-  var STATUS_ORDER = ["unknown", "offered", "negotiating", "announced", "signed", "under_construction",
-    "operational", "completed", "stalled", "suspended", "cancelled", "reactivated"];
+  var STATUS_ORDER = DATA.statuses;  // geomap.model.STATUS_ORDER: a later status describes a report better
   // The look shared with the static maps and KML: geomap/render/style.py, sent as DATA.style.
   var STYLE = DATA.style, STATUS_CLASS = STYLE.status_class, CLASS_ORDER = STYLE.class_order,
     CLASS_LABEL = STYLE.class_label, IN_FORCE = STYLE.in_force, GLYPHS = STYLE.glyphs;
