@@ -67,6 +67,8 @@ class Dictionaries:
     ongoing: re.Pattern[str]  # a state that holds now: operational when nothing else says
     lowercase_demonyms: dict[str, str] = field(default_factory=dict)  # Spanish/Portuguese adjectives
     lowercase_demonym_re: re.Pattern[str] | None = None
+    origin_adjectives: dict[str, str] = field(default_factory=dict)  # "Chinese" of "Chinese-made"
+    origin_adjective_re: re.Pattern[str] | None = None
     sources: list[str] = field(default_factory=list)
 
 
@@ -129,8 +131,11 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
                     shares[row[0].upper()] = float(row[1])
                 except ValueError:
                     continue
-    lowercase = {form: cc.upper() for cc, lang, form in read_tsv(data_path("demonyms.tsv"), 3)
-                 if lang in ("es", "pt") and form[:1].islower()}
+    demonym_rows = read_tsv(data_path("demonyms.tsv"), 3)
+    lowercase = {form: cc.upper() for cc, lang, form in demonym_rows if lang in ("es", "pt") and form[:1].islower()}
+    english = {form: cc.upper() for cc, lang, form in demonym_rows if lang == "en"}
+    origin_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(english, key=lambda f: (-len(f), f)))
+                           + r")-(?:made|built|designed|supplied|manufactured|produced|origin)\b") if english else None
     lower_re = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(lowercase, key=lambda f: (-len(f), f)))
                           + r")(?![\w-])") if lowercase else None
     actor_re = None
@@ -162,6 +167,8 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
             ongoing=re.compile("|".join(trig["ongoing"]), re.I),
             lowercase_demonyms=lowercase,
             lowercase_demonym_re=lower_re,
+            origin_adjectives=english,
+            origin_adjective_re=origin_re,
         )
     except (KeyError, re.error) as err:
         raise ConfigurationError(f"triggers.yaml: missing or bad section ({err})") from err

@@ -40,6 +40,7 @@ _OWN_FACILITY = re.compile(r"\b(?:the\s+)?(?:air force|army|navy|military|armed 
 # "in the country": the article's host.
 _THE_COUNTRY = re.compile(r"\b(?:in|to) the country\b|\ben el pa[ií]s\b|\bno pa[ií]s\b", re.I)
 # A maintenance word that describes a course ("maintenance training") is training, not maintenance.
+_NOT_TEACHING = re.compile(r"\s+(?:flights?|sorties|rounds|ammunition|aircraft|jets?)\b", re.I)
 _OPERATE_AND = re.compile(r"\b(?:operate|operation|operating|use|fly|handle|operar|operaci[oó]n|opera[cç][aã]o|uso)\s+"
                           r"(?:and|y|e)\s+(?:to\s+|in\s+|da\s+|de\s+|la\s+|a\s+)?$", re.I)
 _COURSE_AFTER = re.compile(r"\s+(?:training|courses?|instruction|curso|cursos|capacitaci[oó]n|treinamento)\b", re.I)
@@ -64,6 +65,9 @@ _NOUN_BEFORE = re.compile(
     r"mec[aá]nicos|t[eé]cnicos|ingenieros|engenheiros|cadetes)|empresas?|compa[nñ][ií]as?|firmas?|fabricantes?|"
     r"instructores|instrutores|asesores|assessores|especialistas|tropas|fuerzas|for[cç]as|contratistas|mercenarios|"
     r"(buques|navios|aviones|avi[oõ]es|helic[oó]pteros|repuestos|pe[cç]as|blindados|drones|cazas|ca[cç]as))\s+(?:\w+\s+)?$", re.I)
+_SUPPLY_VERB = re.compile(
+    r"(?:sold|sells|supplied|supplies|delivered|delivers|handed over|donated|donates|gave|gifted|transferred|exported|"
+    r"provided|entreg(?:[oó]|aron|ou|aram)|vendi[oó]|vendeu|don[oó]|donaron|doou|doaram|suministr[oó]|forneceu)\b", re.I)
 _ATTRIBUTION = re.compile(r"\b(?:according to|seg[uú]n|segundo|citing)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _TRAINEES_FROM = re.compile(
     r"\b(?:officers|pilots|soldiers|personnel|students|cadets|trainees|crews|technicians|troops|police|policemen|"
@@ -253,6 +257,10 @@ class Extractor:
             if source == "place" and named is not None and e.country not in named:
                 continue  # a town of a country the article never names is more likely a misreading
             out.append(_Actor(e.country, c.start, c.end, c.surface, source))
+        if self.d.origin_adjective_re is not None:
+            for m in self.d.origin_adjective_re.finditer(text, sent.start, sent.end):
+                if not any(a.start <= m.start() < a.end for a in out):
+                    out.append(_Actor(self.d.origin_adjectives[m.group(1)], m.start(), m.end(1), m.group(1), "demonym"))
         if self.d.lowercase_demonym_re is not None:
             for m in self.d.lowercase_demonym_re.finditer(text, sent.start, sent.end):
                 if not any(a.start <= m.start() < a.end for a in out):
@@ -323,6 +331,8 @@ class Extractor:
         training_at = [s0 for s0, _e, k in triggers if k == "training"]
         kept = []
         for s0, e0, kind in triggers:
+            if kind == "training" and _NOT_TEACHING.match(text, e0):
+                continue  # "training flights": the aircraft's, not a training relationship
             if kind == "maintenance" and (_COURSE_AFTER.match(text, e0) or (training_at and _OPERATE_AND.search(
                     text, max(sent.start, s0 - 40), s0))):
                 continue  # "maintenance training", "train crews to operate and maintain"
@@ -410,7 +420,7 @@ class Extractor:
                     noun_before = None  # "helicópteros hondureños": the fleet's owner, not its maker
                 if noun_before and a.source == "demonym" and a.country not in trainees:
                     # Spanish/Portuguese order: "técnicos rusos", "empresas surcoreanas", "militares argentinos"
-                    if noun_before.group(1) and (receiving and a.start < trained_at or a.start > trained_at):
+                    if training and noun_before.group(1) and (receiving and a.start < trained_at or a.start > trained_at):
                         trainees.add(a.country)
                     elif not noun_before.group(1) or a.start < first_trigger:
                         sup[a.country] += 3.0
@@ -455,13 +465,20 @@ class Extractor:
                     pass  # "Vietnam and Israel sign ...": a joint subject says nothing of direction
                 elif buyer_verb is not None and buyer_verb.start() > a.end and buyer_verb.start() - a.end < 60:
                     rec[a.country] += 3.0
+                elif _SUPPLY_VERB.match(text, first_trigger):
+                    sup[a.country] += 3.0  # "India … handed over a Kilo-class submarine"
+                    explicit.add(a.country)
                 else:
                     sup[a.country] += 1.5
         # "in Burkina Faso and Niger": a country joined to a recipient shares its role.
         for prev, a in zip(actors, actors[1:]):
-            if rec[prev.country] > 0 and not rec[a.country] and not sup[a.country] and a.country != prev.country \
+            if not rec[a.country] and not sup[a.country] and a.country != prev.country \
                     and re.fullmatch(r"\s*(?:,|and|y|e|or|o|ou)\s*(?:,\s*)?(?:and\s+|y\s+|e\s+)?", text[prev.end:a.start]):
-                rec[a.country] = rec[prev.country]
+                if rec[prev.country] > 0:
+                    rec[a.country] = rec[prev.country]
+                elif prev.country in explicit and a.start > first_trigger:
+                    sup[a.country] = sup[prev.country]  # "also buys from South Korea and Indonesia"
+                    explicit.add(a.country)
         named = {a.country for a in actors}
         for _s, _e, _text, origin in equipment:
             # Equipment of known origin points at its supplier, unless the sentence names another
@@ -579,6 +596,9 @@ class Extractor:
         ranked = sorted(countries, key=lambda c: (sup[c] - rec[c], c), reverse=True)
         if ranked and sup[ranked[0]] - rec[ranked[0]] > 0.3:
             supplier = ranked[0]
+        elif len(ranked) == 2 and not any(rec.values()) and self.d.exporter_share.get(ranked[0], 0) > \
+                self.d.exporter_share.get(ranked[1], 0) and any(_coordinated(text, a, actors, sent.end) for a in actors):
+            supplier = ranked[0]  # "India and Vietnam signed …": the exporter is the supplier
         named = {a.country for a in actors}
         both = pair is not None and named <= set(pair) and bool(_BOTH_COUNTRIES.search(text, sent.start, sent.end))
         if both:
@@ -852,6 +872,8 @@ def _coordinated(text: str, a: _Actor, actors: list[_Actor], before: int) -> boo
     nxt = next((b for b in actors if b.start >= a.end and b.country != a.country), None)
     if nxt is None or nxt.start >= before:
         return False
+    if re.match(r"['’]s?\s", text[nxt.end:nxt.end + 3]) and "," in text[a.end:nxt.start]:
+        return False  # "China, Laos' largest creditor, ...": an apposition
     return bool(re.fullmatch(r"(?:['’]s)?\s*(?:and|y|e|,)\s*(?:the\s+)?", text[a.end:nxt.start], re.I))
 
 
