@@ -49,7 +49,7 @@ def set_year(page, which, year):
 
 
 def popup_text(page):
-    return page.locator(".leaflet-popup-content").inner_text(timeout=3000)
+    return page.locator(".leaflet-popup-content").last.inner_text(timeout=3000)  # the one fading out comes first
 
 
 def years(record, published):
@@ -147,6 +147,9 @@ def test_search_finds_fame_and_opens_it(seed_page, seed_build):
     assert abs(center[0] - fame.lat) < 0.5 and abs(center[1] - fame.lon) < 0.5 and center[2] >= 7
     page.fill(".gm-search input", "Lurigancho")
     assert page.locator(".gm-results li", has_text="place").count() >= 1
+    page.press(".gm-search input", "ArrowDown")  # keyboard: to the first result, then open it
+    page.keyboard.press("Enter")
+    assert "Lurigancho" in popup_text(page)
 
 
 def test_fullscreen_toggles(seed_page):

@@ -214,7 +214,7 @@
     ctx.restore();
   }
   // Each glyph style is drawn once into a small canvas, then copied wherever it is needed.
-  var SPRITE = 24, sprites = {};
+  var SPRITE = 24, sprites = {}, SPECULATIVE_ALPHA = 0.45;
   function sprite(kind, cls, color) {
     var key = kind + " " + cls + " " + color;
     if (!sprites[key]) {
@@ -310,7 +310,8 @@
       if (f.px < x0 || f.px > x1 || f.py < y0 || f.py > y1) return;
       var x = f.px * scale - origin.x, y = f.py * scale - origin.y;
       if (f.vague) batch(ringGroups, f.supplier, function () { return []; }).push(x, y, ringRadius(f, zoom));
-      batch(glyphGroups, f.cls + " " + f.kind + " " + f.supplier, function () { return {f: f, points: []}; }).points.push(x, y);
+      batch(glyphGroups, (f.speculative ? "s " : "r ") + f.cls + " " + f.kind + " " + f.supplier,
+        function () { return {f: f, points: []}; }).points.push(x, y);
       drawnFacilities.push({rec: f, x: x, y: y});
     });
     // Dashed and speculative links under solid ones, thin under wide; then rings, then glyphs.
@@ -321,8 +322,10 @@
     Object.keys(ringGroups).sort().forEach(function (cc) { rings(ctx, ringGroups[cc], COLORS[cc]); });
     Object.keys(glyphGroups).sort().forEach(function (k) {
       var g = glyphGroups[k], img = sprite(g.f.kind, g.f.cls, COLORS[g.f.supplier]), half = SPRITE / 2;
+      ctx.globalAlpha = g.f.speculative ? SPECULATIVE_ALPHA : 1;  // forecasts are faded
       for (var i = 0; i < g.points.length; i += 2) ctx.drawImage(img, Math.round(g.points[i] - half), Math.round(g.points[i + 1] - half), SPRITE, SPRITE);
     });
+    ctx.globalAlpha = 1;
   }
   map.createPane("gm-records").style.zIndex = 450;
   var RecordsCanvas = L.Canvas.extend({
@@ -644,6 +647,15 @@
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && current.length) { e.preventDefault(); choose(current[0]); }
       if (e.key === "Escape") { input.value = ""; render(); }
+      if (e.key === "ArrowDown" && list.querySelector("button")) { e.preventDefault(); list.querySelector("button").focus(); }
+    });
+    list.addEventListener("keydown", function (e) {  // arrows move between results, Enter opens one
+      var item = e.target.closest("li");
+      if (!item || (e.key !== "ArrowDown" && e.key !== "ArrowUp")) return;
+      e.preventDefault();
+      var next = e.key === "ArrowDown" ? item.nextElementSibling : item.previousElementSibling;
+      if (next && next.querySelector("button")) next.querySelector("button").focus();
+      else if (!next && e.key === "ArrowUp") input.focus();
     });
     box.appendChild(input);
     box.appendChild(list);
@@ -718,9 +730,11 @@
   function updateLegend() {
     var box = legendBox, neutral = "#555555";
     box.textContent = "";
-    var counts = {}, kinds = {}, classes = {}, vague = false, inForce = false, pending = false, speculative = false;
+    var counts = {}, kinds = {}, classes = {}, vague = false, inForce = false, pending = false, speculative = false,
+      speculativeFacility = false;
     shownFacilities.forEach(function (f) {
       counts[f.supplier] = (counts[f.supplier] || 0) + 1; kinds[f.kind] = 1; classes[f.cls] = 1; vague = vague || f.vague;
+      speculativeFacility = speculativeFacility || !!f.speculative;
     });
     shownLinks.forEach(function (r) {
       counts[r.supplier] = (counts[r.supplier] || 0) + 1;
@@ -744,6 +758,11 @@
       if (vague) {
         legendItem(box, legendIcon(function (ctx) { rings(ctx, [15, 11, 9.5], neutral); }),
           "located only to district or country: not a pinpoint", "ring");
+      }
+      if (speculativeFacility) {
+        legendItem(box, legendIcon(function (ctx) {
+          ctx.globalAlpha = SPECULATIVE_ALPHA; glyphs(ctx, "office", "unknown", neutral, [15, 11], 0.8);
+        }), "faded: speculative (forecast, scenario)", "status:speculative");
       }
     }
     if (shownLinks.length) {
