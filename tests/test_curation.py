@@ -105,6 +105,19 @@ def test_render_applies_curation_to_record_files(tmp_path):
     assert "ru-ve-presence" not in html and "ru-pe-agreement" in html
 
 
+def test_export_applies_curation(tmp_path):
+    curation = tmp_path / "fix.csv"
+    curation.write_text("action,id\nsuppress,us-co-sanctions\ncorrect,ru-pe-agreement\n", encoding="utf-8")
+    out = tmp_path / "csv"
+    res = run("-q", "export", SEEDS, "-f", "csv", "--out", str(out), "--records", str(curation))
+    assert res.returncode == 0, res.stderr
+    rows = (out / "relationships.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    by_id = {r.split(",")[0]: r.split(",") for r in rows[1:]}
+    assert "us-co-sanctions" not in by_id
+    assert by_id["ru-pe-agreement"][header.index("curated")] == "true"
+
+
 def test_evaluate_records_on_the_seeds():
     res = run("evaluate-records", str(DATA / "seeds-expected.json"), SEEDS, "--format", "json")
     assert res.returncode == 0, res.stderr

@@ -140,11 +140,13 @@ Examples:
 @static_options
 @map_options
 @filter_options
+@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
+              help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
 @strict_option
 @project_options
 @verbosity_options
 @click.pass_context
-def export(ctx: click.Context, strict: bool, **values) -> None:
+def export(ctx: click.Context, strict: bool, curation: Path | None, **values) -> None:
     """Static maps (PNG, SVG, PDF), an embeddable snippet, and data for GIS tools
     (GeoPackage, KML, CSV), from articles or from a build's records folder.
 
@@ -156,7 +158,7 @@ def export(ctx: click.Context, strict: bool, **values) -> None:
     settings = resolve(ctx, values)
     skipped: list[InputError] | None = None if strict else []
     result = run_export(settings.inputs, settings.out, settings.formats, settings.record_filter, settings.export,
-                        progress=progress_for(ctx, "Reading articles"), skipped=skipped)
+                        progress=progress_for(ctx, "Reading articles"), skipped=skipped, curation=curation)
     summary(ctx, result.source, result.read, result.shown, result.files, settings.record_filter)
     _exit_if_skipped(ctx, skipped)
 

@@ -61,13 +61,23 @@ def _targets(out: Path, formats: tuple[str, ...]) -> tuple[Path, tuple[str, ...]
 
 def run_export(inputs: Sequence[Path], out: Path, formats: tuple[str, ...], record_filter: RecordFilter,
                settings: ExportSettings, progress: Callable[[Iterable, int], Iterable] | None = None,
-               skipped: list | None = None) -> ExportResult:
-    """Read, filter, render everything in memory, then write (a failure writes nothing)."""
+               skipped: list | None = None, curation: Path | None = None) -> ExportResult:
+    """Read, curate (``curation``: an analyst's corrections file, see :mod:`geomap.curation`),
+    filter, render everything in memory, then write (a failure writes nothing)."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise ConfigurationError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     folder, formats, main_name, stem = _targets(out, formats)
+    entries = None
+    if curation is not None:
+        from ..curation import load_curation
+
+        entries = load_curation(curation)  # checked before the articles are read
     source, records = load_records(inputs, progress, skipped)
+    if entries is not None:
+        from ..curation import apply_curation
+
+        records = apply_curation(records, entries)
     shown = record_filter.apply(records, keep_speculative=True)
     files = render_files(shown, formats, replace(settings, stem=stem))
     if main_name is not None:  # --out names the file of the one main format
