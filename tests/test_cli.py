@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 
 from conftest import ROOT
 
@@ -45,24 +44,3 @@ def test_geoparse_jsonl(tmp_path):
     doc = json.loads(res.stdout)
     names = {(t["name"], t["country"]) for t in doc["toponyms"]}
     assert doc["doc_id"] == "d1" and {("Russia", "RU"), ("Lima", "PE"), ("Peru", "PE")} <= names
-
-
-@pytest.mark.browser
-def test_markup_in_articles_shows_as_text(tmp_path):
-    from browser import open_page
-
-    hostile = ("Russia to open <img src=x onerror=alert(1)> helicopter repair center in Peru</script><script>"
-               "window.pwned=1</script>\n\nRussia’s Rosoboronexport will open a <b>repair and maintenance "
-               "center</b> in Peru</script><script>window.pwned=1</script>, officials said.\n")
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "x.txt").write_text(hostile, encoding="utf-8")
-    out = tmp_path / "out"
-    assert run("build", str(tmp_path / "in"), "--out", str(out)).returncode == 0
-    with open_page(out / "footprint.html") as (page, log):
-        assert page.evaluate("() => window.pwned === undefined")
-        page.evaluate("""() => { let t = null; window.geomap.map.eachLayer(l => {
-            if (!t && l.getPopup && l.getPopup() && l.getLatLng) t = l; }); t.openPopup(); }""")
-        popup = page.locator(".leaflet-popup-content").inner_text()
-        assert "<b>repair and maintenance center</b>" in popup
-        assert page.locator(".leaflet-popup-content b", has_text="repair and maintenance center").count() == 0
-        assert log["errors"] == []
