@@ -44,13 +44,22 @@ class Records:
     facilities: list[Facility]
     relationships: list[Relationship]
 
+    def facility(self, facility_id: str) -> Facility | None:
+        """The facility with this id, from an index built once per facility list (filters and
+        curation make new Records rather than editing lists in place)."""
+        key = (id(self.facilities), len(self.facilities))
+        index = self.__dict__.get("_facility_index")
+        if index is None or index[0] != key:
+            index = self.__dict__["_facility_index"] = (key, {f.id: f for f in self.facilities})
+        return index[1].get(facility_id)
+
     def link_arc(self, r: Relationship, gazetteer: GeoNamesGazetteer) -> list[tuple[float, float]] | None:
         """The (lat, lon) great-circle arc of a relationship: from the supplier country to its
         facility when it has one, else to the recipient country; None for unknown countries."""
         a, b = gazetteer.country(r.supplier), gazetteer.country(r.recipient)
         if a is None or b is None:
             return None
-        end = next((f for f in self.facilities if f.id == r.facility_id), None) if r.facility_id else None
+        end = self.facility(r.facility_id) if r.facility_id else None
         lat2, lon2 = (end.lat, end.lon) if end is not None and end.lat is not None else (b.lat, b.lon)
         return great_circle_arc(a.lat, a.lon, lat2, lon2)
 
