@@ -106,6 +106,7 @@ def _shapes(name: str, cls: type, items: list, records: Records) -> list:
 
 # ------------------------------------------------------------------ entry points
 def is_postgres_url(target: str | Path) -> bool:
+    """True for a postgresql:// (or postgres://) URL, false for a GeoPackage path."""
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
