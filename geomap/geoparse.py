@@ -367,6 +367,7 @@ class Geoparser:
                     c.scores = {c.choice.id: c.score}
                 continue
             support, points, admins, admin1s = _context(cands, key)
+            pairs = _pairing_readings(cands, key, group)
             admin_countries = {a.country for a in admins}
             point_countries = {p.country for p in points}
             for c in group:
@@ -389,6 +390,8 @@ class Geoparser:
                             s += 2.0 * min(sum(1 for a in admin1s if a.country == cc and a.id != e.id), 2)
                     if c.admin_cue and e.kind == "admin":
                         s += 2.0
+                    if pairs and _pairs_with(gaz, e, pairs):
+                        s += 4.0
                     c.scores[e.id] = s
                 best = max(c.entries, key=lambda e: (c.scores[e.id], e.id))
                 c.choice = best
@@ -424,6 +427,35 @@ def _context(cands: list[Candidate], key: str) -> tuple:
         if e.kind in ("city", "admin") and not e.capital:
             points.append(e)
     return support, points, admins, admin1s
+
+
+def _pairing_readings(cands: list[Candidate], key: str, group: list[Candidate]) -> list[Entry]:
+    """Readings of the other names that may pair with this name's: a county's towns and a
+    town's county ("Gainesville" and "Hall County" are both in Georgia), whatever the other
+    name's current choice. Empty unless one side is a county-level area."""
+    mine_county = any(e.kind == "admin" and e.level >= 2 for c in group for e in c.entries)
+    out: list[Entry] = []
+    for o in cands:
+        if o.key == key:
+            continue
+        for e in o.entries:
+            if (e.kind == "admin" and e.level >= 2) or (mine_county and e.kind == "city"):
+                out.append(e)
+    return out
+
+
+def _pairs_with(gaz: GeoNamesGazetteer, e: Entry, readings: list[Entry]) -> bool:
+    """Whether a town and a county among ``e`` and ``readings`` lie in the same state, within
+    60 km of each other."""
+    if e.kind == "city":
+        state = gaz.admin1_name(e)
+        return state is not None and any(
+            r.kind == "admin" and r.admin1 == state and abs(r.lat - e.lat) < 0.6 and km(r.lat, r.lon, e.lat, e.lon) < 60
+            for r in readings)
+    if e.kind == "admin" and e.level >= 2:
+        return any(r.kind == "city" and abs(r.lat - e.lat) < 0.6 and gaz.admin1_name(r) == e.admin1
+                   and km(r.lat, r.lon, e.lat, e.lon) < 60 for r in readings)
+    return False
 
 
 def _notable(e: Entry, word: str) -> bool:

@@ -146,3 +146,15 @@ def test_england_and_scotland_are_areas_of_the_united_kingdom(parser):
     assert tops["England"].kind == "admin" and tops["England"].country == "GB"
     assert tops["Scotland"].kind == "admin" and tops["Scotland"].country == "GB"
     assert tops["Norwich"].country == "GB" and tops["Perth"].country == "GB"  # not Connecticut, not Australia
+
+
+def test_a_town_and_its_county_choose_each_other(parser):
+    """Neither name alone says which state: Gainesville alone is Florida's, Hall County alone
+    Nebraska's; together they are the Georgia pair, as are Huntsville and Walker County in Texas."""
+    tops = {t.text: t for t in parser.parse(
+        "Deputies from Hall County arrested the driver on Tuesday. He was taken to the jail in Gainesville.")}
+    assert tops["Gainesville"].country == "US" and abs(tops["Gainesville"].lat - 34.30) < 0.2
+    assert abs(tops["Hall County"].lat - 34.3) < 0.3
+    tops = {t.text: t for t in parser.parse(
+        "The inmate was moved to the prison unit in Huntsville, officials in Walker County said.")}
+    assert abs(tops["Huntsville"].lat - 30.72) < 0.2 and abs(tops["Huntsville"].lon + 95.55) < 0.2
