@@ -47,7 +47,10 @@ class Extent:
             dy = dx * height / width / k
         else:
             dx = dy * k * width / height
-        cx, cy = (self.west + self.east) / 2, self.mid_lat
+        # Never beyond the poles or round the world more than once: the frame then shrinks instead.
+        dx, dy = min(dx, 360.0), min(dy, 170.0)
+        cx = min(max((self.west + self.east) / 2, -180 + dx / 2), 180 - dx / 2)
+        cy = min(max(self.mid_lat, -85 + dy / 2), 85 - dy / 2)
         return Extent(cx - dx / 2, cy - dy / 2, cx + dx / 2, cy + dy / 2)
 
 

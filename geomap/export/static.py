@@ -469,10 +469,18 @@ def _legend(lax, layers: Drawn, portrait: bool) -> None:
             Rectangle((x - 0.3, y - 0.28), 0.6, 0.56, facecolor=_rgba(style.RECIPIENT_FILL, 0.45),
                       edgecolor=style.RECIPIENT_EDGE, linewidth=0.6))))
     ncol = 2 if portrait else 1
-    per_col = math.ceil(len(rows) / ncol)
-    # Row units: one row is 1 high; icons sit in [0, 1.2] of each column, text from 1.6.
     bbox = lax.get_position()
     fig_w, fig_h = lax.figure.get_size_inches()
+    capacity = int(bbox.height * fig_h * 72 / 15) * ncol  # rows of 15 pt
+    if len(rows) > capacity:  # many suppliers: the most present ones, then how many more
+        suppliers = rows[1:1 + len(layers.colors)]
+        keep = max(capacity - (len(rows) - len(suppliers)) - 1, 3)
+        top = sorted(range(len(suppliers)), key=lambda i: -layers.counts[sorted(layers.colors, key=cname)[i]])[:keep]
+        more = len(suppliers) - len(top)
+        rows = [rows[0], *(suppliers[i] for i in sorted(top)),
+                (f"… and {more} more suppliers", lambda ax, x, y: None), *rows[1 + len(suppliers):]]
+    per_col = math.ceil(len(rows) / ncol)
+    # Row units: one row is 1 high; icons sit in [0, 1.2] of each column, text from 1.6.
     rows_fit = max(per_col, bbox.height * fig_h * 72 / 15)  # 15 pt a row at most
     col_units = bbox.width * fig_w * 72 / 15 / ncol
     lax.set_xlim(0, col_units * ncol)
