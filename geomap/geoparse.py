@@ -172,11 +172,12 @@ class Geoparser:
             if not span or not alone and not _CONTINUATION_RE.match(text, pos):
                 continue  # no name starts with this word, or only longer ones and none follows
             doc = _Words(text, m.start(), _RUN_RE.match(text, m.start()).end(), title_case)
-            i = doc.first
-            found = self._longest_match(doc, i, span)
+            found = self._longest_match(doc, 0, span)
             if found is None:
                 continue
             j, key, entries, is_demonym, compound = found
+            i = doc.add_words_before()  # for the context tests, only now that a name matched
+            j += i
             cand = Candidate(doc.starts[i], doc.name_end(j - 1), "", key, entries,
                              demonym=is_demonym, compound=compound)
             if text.startswith(".", cand.end) and not text.startswith("..", cand.end) \
@@ -369,6 +370,7 @@ class Geoparser:
             support, points, admins, admin1s = _context(cands, key)
             pairs = _pairing_readings(cands, key, group)
             admin_countries = {a.country for a in admins}
+            us_states = {a.name for a in admins if a.country == "US" and a.level == 1}
             point_countries = {p.country for p in points}
             for c in group:
                 c.scores = {}
@@ -378,7 +380,7 @@ class Geoparser:
                     if e.kind != "country" and cc:
                         s += 1.5 * min(support.get(cc, 0.0), 3.0)
                     if e.kind in ("city", "admin") and (cc in admin_countries or cc in point_countries):
-                        if cc in admin_countries and any(a.id != e.id and gaz.qualifies(a, e) for a in admins):
+                        if cc in admin_countries and _contained(gaz, e, admins, us_states):
                             s += 6.0
                         near = sum(1 for p in points if abs(p.lat - e.lat) < 1.4 and _lon_close(p.lon, e.lon, e.lat)
                                    and p.id != e.id and km(p.lat, p.lon, e.lat, e.lon) < 150)
@@ -427,6 +429,16 @@ def _context(cands: list[Candidate], key: str) -> tuple:
         if e.kind in ("city", "admin") and not e.capital:
             points.append(e)
     return support, points, admins, admin1s
+
+
+def _contained(gaz: GeoNamesGazetteer, e: Entry, admins: list[Entry], us_states: set[str]) -> bool:
+    """Whether one of ``admins`` (other than ``e``) contains ``e`` (gaz.qualifies), with a US
+    town's state looked up once rather than compared with each state named."""
+    if e.kind == "city" and e.country == "US":
+        if gaz.admin1_name(e) in us_states:
+            return True
+        return any(gaz.qualifies(a, e) for a in admins if a.level >= 2 or a.country != "US")
+    return any(a.id != e.id and gaz.qualifies(a, e) for a in admins)
 
 
 def _pairing_readings(cands: list[Candidate], key: str, group: list[Candidate]) -> list[Entry]:
@@ -513,8 +525,8 @@ def _demonym_spans() -> dict[str, int]:
 
 
 class _Words:
-    """The words around a capitalised word, with offsets: two before it (when there are), the
-    run of capitalised words and connectors it begins (up to ``run_end``) and one after;
+    """The words around a capitalised word, with offsets: the run of capitalised words and
+    connectors it begins (up to ``run_end``) and one after, and on demand the two before it;
     sentence starts and headline lines on demand."""
 
     __slots__ = ("_title_case", "ends", "first", "starts", "text", "words")
@@ -522,6 +534,18 @@ class _Words:
     def __init__(self, text: str, start: int, run_end: int, title_case: dict[int, bool]) -> None:
         self.text = text
         self._title_case = title_case
+        self.first = 0
+        spans = [m.span() for m in TOKEN_RE.finditer(text, start, run_end)]
+        after = TOKEN_RE.search(text, run_end)
+        if after is not None:
+            spans.append(after.span())
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+        self.words = [text[a:b] for a, b in spans]
+
+    def add_words_before(self) -> int:
+        """Prepend the (at most) two words before the run; returns the run's first index."""
+        text, start = self.text, self.starts[0]
         lo = max(0, start - 40)
         before = [m.span() for m in TOKEN_RE.finditer(text, lo, start)]
         if lo > 0 and len(before) < 3:
@@ -529,15 +553,12 @@ class _Words:
             before = [m.span() for m in TOKEN_RE.finditer(text, lo, start)]
         if lo > 0 and before and before[0][0] == lo:
             before = before[1:]  # may be cut
-        spans = before[-2:]
-        self.first = len(spans)
-        spans += [m.span() for m in TOKEN_RE.finditer(text, start, run_end)]
-        after = TOKEN_RE.search(text, run_end)
-        if after is not None:
-            spans.append(after.span())
-        self.starts = [a for a, _ in spans]
-        self.ends = [b for _, b in spans]
-        self.words = [text[a:b] for a, b in spans]
+        before = before[-2:]
+        self.first = len(before)
+        self.starts[:0] = [a for a, _ in before]
+        self.ends[:0] = [b for _, b in before]
+        self.words[:0] = [text[a:b] for a, b in before]
+        return self.first
 
     def initial(self, i: int) -> bool:
         """Whether word ``i`` starts a sentence or a line."""
