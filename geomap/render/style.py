@@ -85,26 +85,37 @@ def link_width(n_reports: int) -> float:
     return 1.5 + 1.25 * (min(max(n_reports, 1), 5) - 1)
 
 
+LINK_DASHES = {"in_force": (), "pending": (8, 6), "speculative": (2, 5)}  # pixels on, off
+LINK_ALPHA = {"normal": 0.85, "speculative": 0.5}
+
+
 def link_dash(status: str, speculative: bool) -> tuple[float, ...]:
     """Dash pattern in pixels: speculative dotted, not in force dashed, in force solid (empty)."""
-    return (2, 5) if speculative else () if status in IN_FORCE else (8, 6)
+    return LINK_DASHES["speculative" if speculative else "in_force" if status in IN_FORCE else "pending"]
 
 
 def link_alpha(speculative: bool) -> float:
-    return 0.5 if speculative else 0.85
+    return LINK_ALPHA["speculative" if speculative else "normal"]
 
 
 BASE_FILL, BASE_EDGE = "#d9d9d9", "#ffffff"
 RECIPIENT_FILL, RECIPIENT_EDGE = "#7a5195", "#555555"
 
 
+RECIPIENT_OPACITY = (0.15, 0.15, 0.6)  # base, per supplier, most
+
+
 def recipient_opacity(n_suppliers: int) -> float:
     """Recipient country shading: darker with more suppliers present."""
-    return min(0.15 + 0.15 * n_suppliers, 0.6)
+    base, step, most = RECIPIENT_OPACITY
+    return min(base + step * n_suppliers, most)
 
 
 def for_script() -> dict:
     """The look as the HTML map's script reads it (``DATA.style``)."""
     return {"glyphs": {k: list(v) for k, v in GLYPHS.items()}, "status_class": STATUS_CLASS,
             "class_order": list(CLASS_ORDER), "class_label": CLASS_LABEL,
-            "in_force": {s: 1 for s in sorted(IN_FORCE)}, "ring_metres": RING_METRES}
+            "in_force": {s: 1 for s in sorted(IN_FORCE)}, "ring_metres": RING_METRES,
+            "link_width": [link_width(n) for n in range(1, 6)], "link_dash": {k: list(v) for k, v in LINK_DASHES.items()},
+            "link_alpha": LINK_ALPHA, "base": {"fill": BASE_FILL, "edge": BASE_EDGE},
+            "recipient": {"fill": RECIPIENT_FILL, "edge": RECIPIENT_EDGE, "opacity": list(RECIPIENT_OPACITY)}}

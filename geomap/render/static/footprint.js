@@ -243,7 +243,7 @@
     ctx.globalAlpha = 0.9; ctx.setLineDash([4, 3]); ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.stroke(path);
     ctx.restore();
   }
-  function linkWidth(reports) { return 1.5 + 1.25 * (Math.min(reports, 5) - 1); }
+  function linkWidth(reports) { return STYLE.link_width[Math.min(Math.max(reports, 1), 5) - 1]; }
   var MERGE_ABOVE = 2000, MERGE_BELOW_ZOOM = 4, pairShapes = {};
   function linksMerged() { return shownLinks.length > MERGE_ABOVE && map.getZoom() < MERGE_BELOW_ZOOM; }
   function pairShape(r) {  // the arc from the supplier's point to the recipient country's point
@@ -253,7 +253,7 @@
     return pairShapes[key];
   }
   function linkRank(r) { return (r.speculative ? 0 : r.inForce ? 20 : 10) + r.width; }
-  function linkDash(r) { return r.speculative ? [2, 5] : r.inForce ? [] : [8, 6]; }
+  function linkDash(r) { return STYLE.link_dash[r.speculative ? "speculative" : r.inForce ? "in_force" : "pending"]; }
   function lines(ctx, list, color, width, dash, alpha) {  // list of flat [x, y, …] polylines with arrowheads
     var path = new Path2D(), heads = new Path2D(), size = 7 + 1.6 * width;
     list.forEach(function (xy) {
@@ -317,7 +317,7 @@
     // Dashed and speculative links under solid ones, thin under wide; then rings, then glyphs.
     Object.keys(linkGroups).sort().reverse().forEach(function (k) {
       var g = linkGroups[k];
-      lines(ctx, g.list, COLORS[g.r.supplier], g.width, linkDash(g.r), g.r.speculative ? 0.5 : 0.85);
+      lines(ctx, g.list, COLORS[g.r.supplier], g.width, linkDash(g.r), STYLE.link_alpha[g.r.speculative ? "speculative" : "normal"]);
     });
     Object.keys(ringGroups).sort().forEach(function (cc) { rings(ctx, ringGroups[cc], COLORS[cc]); });
     Object.keys(glyphGroups).sort().forEach(function (k) {
@@ -457,11 +457,12 @@
   // ---------------------------------------------------------------- base map and recipient shading
   map.createPane("gm-base").style.zIndex = 200;
   L.geoJSON(DATA.base, {pane: "gm-base", interactive: false,
-    style: {color: "#ffffff", weight: 0.6, fillColor: "#d9d9d9", fillOpacity: 1}}).addTo(map);
+    style: {color: STYLE.base.edge, weight: 0.6, fillColor: STYLE.base.fill, fillOpacity: 1}}).addTo(map);
   var shading = L.geoJSON(null, {
     style: function (feat) {
       var n = feat.properties.suppliers.length;
-      return {color: "#555555", weight: 0.8, fillColor: "#7a5195", fillOpacity: Math.min(0.15 + 0.15 * n, 0.6)};
+      var o = STYLE.recipient.opacity;
+      return {color: STYLE.recipient.edge, weight: 0.8, fillColor: STYLE.recipient.fill, fillOpacity: Math.min(o[0] + o[1] * n, o[2])};
     },
     onEachFeature: function (feat, layer) {
       var tip = el("div", null, "gm-tip");
@@ -770,16 +771,16 @@
       var sample = function (dash, alpha, width) {
         return legendIcon(function (ctx) { lines(ctx, [[2, 11, 28, 11]], neutral, width, dash, alpha); });
       };
-      if (inForce) legendItem(box, sample([], 0.85, 2), "in force (signed, building, operating)", "link:in-force");
-      if (pending) legendItem(box, sample([8, 6], 0.85, 2), "not (yet) in force", "link:pending");
-      if (speculative) legendItem(box, sample([2, 5], 0.5, 2), "speculative (forecast, scenario)", "link:speculative");
+      if (inForce) legendItem(box, sample(STYLE.link_dash.in_force, STYLE.link_alpha.normal, 2), "in force (signed, building, operating)", "link:in-force");
+      if (pending) legendItem(box, sample(STYLE.link_dash.pending, STYLE.link_alpha.normal, 2), "not (yet) in force", "link:pending");
+      if (speculative) legendItem(box, sample(STYLE.link_dash.speculative, STYLE.link_alpha.speculative, 2), "speculative (forecast, scenario)", "link:speculative");
       if (linksMerged()) box.appendChild(el("div", "Zoomed out: one arc per supplier and recipient country; zoom in for each relationship.", "gm-muted"));
       [1, 3, 5].forEach(function (n) {  // the width scale (the reports of every relationship on an arc)
         legendItem(box, sample([], 0.85, linkWidth(n)), n === 5 ? "5 or more reports" : n + (n === 1 ? " report" : " reports"), "width:" + n);
       });
     }
     if (shownRecipients.length && map.hasLayer(window[DATA.recipient_layer])) {
-      var sw = el("span", null, "gm-swatch"); sw.style.background = "#7a5195"; sw.style.opacity = 0.45;
+      var sw = el("span", null, "gm-swatch"); sw.style.background = STYLE.recipient.fill; sw.style.opacity = 0.45;
       legendItem(box, sw, "recipient country (darker: more suppliers)", "recipients");
     }
     if (!shownFacilities.length && !shownLinks.length) box.appendChild(el("div", "Nothing to show with these layers and years.", "gm-muted"));
