@@ -334,7 +334,8 @@ class Geoparser:
         for c in cands:
             c.choice = max(c.entries, key=_prior)
         for _ in range(2):
-            self._pass(cands)
+            if not self._pass(cands):
+                break  # nothing changed: another pass would score the same
         # One sense per name per document: the best-supported reading wins for every mention.
         by_key: dict[str, list[Candidate]] = defaultdict(list)
         for c in cands:
@@ -354,9 +355,11 @@ class Geoparser:
                         c.choice = pick
         return cands
 
-    def _pass(self, cands: list[Candidate]) -> None:
-        """Score every candidate's entries with the other names' current choices as context."""
+    def _pass(self, cands: list[Candidate]) -> bool:
+        """Score every candidate's entries with the other names' current choices as context;
+        whether any choice changed."""
         gaz = self.gazetteer
+        changed = False
         groups: dict[str, list[Candidate]] = {}
         for c in cands:
             groups.setdefault(c.key, []).append(c)
@@ -396,8 +399,10 @@ class Geoparser:
                         s += 4.0
                     c.scores[e.id] = s
                 best = max(c.entries, key=lambda e: (c.scores[e.id], e.id))
+                changed = changed or best is not c.choice
                 c.choice = best
                 c.score = c.scores[best.id]
+        return changed
 
     # ---------------------------------------------------------------- public API
     def parse(self, text: str) -> list[Toponym]:
