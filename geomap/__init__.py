@@ -1,27 +1,38 @@
-"""geomap: maps of foreign defense suppliers' footprint, read from news articles, offline."""
+"""geomap: maps of foreign defense suppliers' footprint, read from news articles, offline.
 
+The public names are imported on first use, so that ``geomap --help`` and the modules that need
+only part of the package start quickly.
+"""
+
+from importlib import import_module as _import_module
 from importlib import metadata as _metadata
 
 from .exc import (ConfigurationError, GazetteerError, GeocodingError, GeomapError, InputError,
                   RecordsError, RenderError)
-from .geocode import get_geocoder
-from .geocode.gazetteer import GeoNamesGazetteer
-from .geoparse import Geoparser
-from .ingest import read_articles
-from .model import Article, Evidence, Facility, Relationship, Toponym
-from .pipeline import build, extract_records
 
 try:
     __version__ = _metadata.version("geomap")
 except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
+_LAZY = {
+    "Article": ".model", "Evidence": ".model", "Facility": ".model", "Relationship": ".model",
+    "Toponym": ".model", "get_geocoder": ".geocode", "GeoNamesGazetteer": ".geocode.gazetteer",
+    "Geoparser": ".geoparse", "read_articles": ".ingest", "build": ".pipeline",
+    "extract_records": ".pipeline", "build_map": ".render.interactive",
+}
 
-def build_map(*args, **kwargs):
-    """Build the footprint ``folium.Map`` for records (see :func:`geomap.render.build_map`)."""
-    from .render.interactive import build_map as _build_map
 
-    return _build_map(*args, **kwargs)
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(_import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
