@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 from .dictionaries import STATUS_ORDER
 from .extract import ArticleReading, ReportedFacility, ReportedRelation
@@ -117,9 +118,12 @@ def _union(lists) -> list[str]:
     return sorted(out, key=str.lower)
 
 
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
+
+
 def evidence_dicts(evidence: list[Evidence]) -> list[dict]:
     """Evidence as plain dicts, in the output contract's key order."""
-    return [asdict(e) for e in evidence]
+    return [{name: getattr(e, name) for name in _EVIDENCE_FIELDS} for e in evidence]
 
 
 def _evidence_key(ev: Evidence):
@@ -214,19 +218,28 @@ def build_records(readings: list[ArticleReading], gazetteer: GeoNamesGazetteer |
 
 def great_circle_arc(lat1: float, lon1: float, lat2: float, lon2: float, n: int = 32) -> list[tuple[float, float]]:
     """Points (lat, lon) along the great circle between two points, rounded to 4 decimals."""
+    return list(_great_circle_arc(lat1, lon1, lat2, lon2, n))
+
+
+@lru_cache(maxsize=8192)
+def _great_circle_arc(lat1: float, lon1: float, lat2: float, lon2: float, n: int) -> tuple[tuple[float, float], ...]:
+    # Many links share their ends (one supplier, one recipient), hence the cache.
     p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
     d = 2 * math.asin(math.sqrt(math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2))
     if d < 1e-9:
-        return [(round(lat1, 4), round(lon1, 4)), (round(lat2, 4), round(lon2, 4))]
+        return ((round(lat1, 4), round(lon1, 4)), (round(lat2, 4), round(lon2, 4)))
+    cos_p1, sin_p1, cos_l1, sin_l1 = math.cos(p1), math.sin(p1), math.cos(l1), math.sin(l1)
+    cos_p2, sin_p2, cos_l2, sin_l2 = math.cos(p2), math.sin(p2), math.cos(l2), math.sin(l2)
+    sin_d = math.sin(d)
     pts = []
     prev_lon = None
     for i in range(n + 1):
         f = i / n
-        a = math.sin((1 - f) * d) / math.sin(d)
-        b = math.sin(f * d) / math.sin(d)
-        x = a * math.cos(p1) * math.cos(l1) + b * math.cos(p2) * math.cos(l2)
-        y = a * math.cos(p1) * math.sin(l1) + b * math.cos(p2) * math.sin(l2)
-        z = a * math.sin(p1) + b * math.sin(p2)
+        a = math.sin((1 - f) * d) / sin_d
+        b = math.sin(f * d) / sin_d
+        x = a * cos_p1 * cos_l1 + b * cos_p2 * cos_l2
+        y = a * cos_p1 * sin_l1 + b * cos_p2 * sin_l2
+        z = a * sin_p1 + b * sin_p2
         lat = math.degrees(math.atan2(z, math.hypot(x, y)))
         lon = math.degrees(math.atan2(y, x))
         if prev_lon is not None:  # keep the line continuous across the antimeridian
@@ -236,4 +249,4 @@ def great_circle_arc(lat1: float, lon1: float, lat2: float, lon2: float, n: int 
                 lon += 360
         prev_lon = lon
         pts.append((round(lat, 4), round(lon, 4)))
-    return pts
+    return tuple(pts)
