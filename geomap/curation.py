@@ -24,6 +24,7 @@ import csv
 import io
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -226,6 +227,14 @@ def _value(entry: CurationEntry, name: str, value):
     if value is None or isinstance(value, (list, dict)):
         raise bad("text")
     return str(value)
+
+
+def curated_records(read: Callable[[], Records], curation_file: str | Path | None) -> Records:
+    """The records ``read()`` returns, corrected by the analyst's curation file when one is
+    given. The file is checked before anything is read, so a mistake in it fails fast."""
+    entries = load_curation(curation_file) if curation_file is not None else None
+    records = read()
+    return apply_curation(records, entries) if entries is not None else records
 
 
 def apply_curation(records: Records, entries: list[CurationEntry], gazetteer=None) -> Records:

@@ -115,17 +115,11 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = "Fo
     selects what is drawn and exported; ``formats`` and ``settings`` are those of
     :func:`geomap.export.render_files`.
     """
-    entries = None
-    if curation is not None:
-        from .curation import load_curation
+    from .curation import curated_records
 
-        entries = load_curation(curation)  # checked before the articles are read
-    records = extract_records(inputs, extractor=extractor, cache=cache, workers=workers, scheduler=scheduler,
-                              progress=progress, skipped=skipped)
-    if entries is not None:
-        from .curation import apply_curation
-
-        records = apply_curation(records, entries)
+    records = curated_records(lambda: extract_records(inputs, extractor=extractor, cache=cache, workers=workers,
+                                                      scheduler=scheduler, progress=progress, skipped=skipped),
+                              curation)
     shown = record_filter.apply(records, keep_speculative=True) if record_filter is not None else records
     written = render_outputs(shown, out_dir, title=title, tiles=tiles, include_speculative=include_speculative,
                              formats=formats, settings=settings)

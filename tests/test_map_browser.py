@@ -12,7 +12,6 @@ import sys
 import pytest
 
 from browser import open_page
-from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -12,6 +12,7 @@ import click
 
 from ..exc import GeomapError, InputError
 from ..export import FORMATS
+from ..records import Records
 from .options import (filter_options, map_options, progress_for, project_options, record_filter_from, resolve,
                       static_options, summary, verbosity_options)
 
@@ -258,21 +259,16 @@ def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | N
     if (records_dir is None) == (store is None):
         raise click.UsageError("give RECORDS_DIR or --store, not both or neither")
 
-    entries = None
-    if curation is not None:
-        from ..curation import load_curation
+    from ..curation import curated_records
 
-        entries = load_curation(curation)
-    if store is not None:
-        from ..store import read_store
+    def read() -> Records:
+        if store is not None:
+            from ..store import read_store
 
-        records = read_store(store)
-    else:
-        records = read_records(records_dir)
-    if entries is not None:
-        from ..curation import apply_curation
+            return read_store(store)
+        return read_records(records_dir)
 
-        records = apply_curation(records, entries)
+    records = curated_records(read, curation)
     record_filter = record_filter_from(filters)
     records = record_filter.apply(records)
     page = render_html(build_map(records, title=title, tiles=tiles, include_speculative=record_filter.include_speculative))
@@ -332,23 +328,18 @@ def evaluate_records_command(gold: Path, inputs: tuple[Path, ...], records_dir: 
     if bool(inputs) == bool(records_dir):
         raise click.UsageError("give either INPUTS (articles) or --records-dir, not both or neither")
     annotations = load_gold(gold)
-    entries = None
-    if curation is not None:
-        from ..curation import load_curation
+    from ..curation import curated_records
 
-        entries = load_curation(curation)
-    if records_dir is not None:
-        from ..output import read_records
+    def read() -> Records:
+        if records_dir is not None:
+            from ..output import read_records
 
-        records = read_records(records_dir)
-    else:
+            return read_records(records_dir)
         from ..pipeline import extract_records
 
-        records = extract_records(inputs)
-    if entries is not None:
-        from ..curation import apply_curation
+        return extract_records(inputs)
 
-        records = apply_curation(records, entries)
+    records = curated_records(read, curation)
     result = score_records(annotations, records.relationships, records.facilities).as_dict()
     click.echo(json.dumps(result, indent=1, ensure_ascii=False) if fmt == "json" else format_table(result, str(gold)),
                nl=fmt == "json")

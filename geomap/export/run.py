@@ -68,16 +68,16 @@ def run_export(inputs: Sequence[Path], out: Path, formats: tuple[str, ...], reco
         if fmt not in FORMATS:
             raise ConfigurationError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     folder, formats, main_name, stem = _targets(out, formats)
-    entries = None
-    if curation is not None:
-        from ..curation import load_curation
+    from ..curation import curated_records
 
-        entries = load_curation(curation)  # checked before the articles are read
-    source, records = load_records(inputs, progress, skipped)
-    if entries is not None:
-        from ..curation import apply_curation
+    source = ""
 
-        records = apply_curation(records, entries)
+    def read() -> Records:
+        nonlocal source
+        source, records = load_records(inputs, progress, skipped)
+        return records
+
+    records = curated_records(read, curation)
     shown = record_filter.apply(records, keep_speculative=True)
     files = render_files(shown, formats, replace(settings, stem=stem))
     if main_name is not None:  # --out names the file of the one main format
