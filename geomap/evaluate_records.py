@@ -25,7 +25,6 @@ Rules:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -33,6 +32,7 @@ from typing import Iterable
 from .exc import InputError
 from .geocode.gazetteer import km
 from .model import Facility, Relationship
+from .resources import read_json_file
 
 __all__ = ["Gold", "RecordScore", "load_gold", "score_records", "format_table"]
 
@@ -109,12 +109,7 @@ class RecordScore:
 def load_gold(path: str | Path) -> Gold:
     """Read an annotation file (either form; see the module docstring)."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
-    except ValueError as err:
-        raise InputError(f"{path}: not valid JSON ({err})") from err
+    data = read_json_file(path, InputError)
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a JSON object with 'relationships' or 'articles'")
     if isinstance(data.get("articles"), dict):

@@ -20,6 +20,7 @@ from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
 from .model import (FACILITY_KINDS, PLACE_KINDS, PRECISIONS, RELATIONSHIP_KINDS, STATUSES, Article, Evidence,
                     Facility, Relationship)
 from .records import Place, Records, evidence_dicts
+from .resources import read_json_file
 
 __all__ = ["to_geojson", "read_records", "dumps", "write_atomically", "write_outputs", "output_lock", "OUTPUT_FILES",
            "RECORD_FILES", "COORDINATE_DECIMALS", "LOCK_FILE"]
@@ -264,14 +265,7 @@ def _point_of(where: str, geometry, optional: bool) -> tuple[float | None, float
 
 def _load_collection(path: Path) -> tuple[list[Article], list[tuple[str, dict, object]]]:
     """A record file's articles and its features as (where, properties, geometry)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise RecordsError(f"{path}: cannot read ({err.strerror or err})") from err
-    except UnicodeDecodeError as err:
-        raise RecordsError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
-    except ValueError as err:
-        raise RecordsError(f"{path}: not valid JSON ({err})") from err
+    data = read_json_file(path, RecordsError)
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
         raise RecordsError(f"{path}: not a GeoJSON FeatureCollection")
     articles = []

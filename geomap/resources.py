@@ -9,9 +9,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .exc import GazetteerError
+from .exc import GazetteerError, GeomapError
 
-__all__ = ["data_path", "read_tsv", "read_json", "data_fingerprint"]
+__all__ = ["data_path", "read_tsv", "read_json", "read_json_file", "data_fingerprint"]
 
 
 def data_path(name: str) -> Path:
@@ -58,3 +58,15 @@ def data_fingerprint(names: list[str]) -> str:
         if path.exists():
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def read_json_file(path: Path, error: type[GeomapError]) -> object:
+    """A user's JSON file; any failure to read or parse it is one ``error`` naming the file."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise error(f"{path}: cannot read ({err.strerror or err})") from err
+    except UnicodeDecodeError as err:
+        raise error(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+    except ValueError as err:
+        raise error(f"{path}: not valid JSON ({err})") from err
