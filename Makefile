@@ -27,8 +27,11 @@ browser:  ## Debian's Chromium for the browser tests (installed once, needs root
 postgres:  ## Debian's PostgreSQL+PostGIS, a test cluster on 127.0.0.1:54329 (installed once, needs root or sudo)
 	@scripts/ensure-postgres
 
-bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/run.py
+bench: $(VENV)/.installed-test browser  ## every benchmark behind BENCHMARKS.md (about an hour on 2 cores)
+	$(BIN)/python benchmarks/run.py --cold
+	$(BIN)/python benchmarks/heldout.py
+	$(BIN)/python benchmarks/map_scale.py
+	$(BIN)/python benchmarks/scale.py --throughput-n 200 --speedup-n 400 --incremental-n 1000 --memory-n 2000 4000
 
 clean:
 	rm -rf $(VENV) output/*.html output/*.geojson
