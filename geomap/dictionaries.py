@@ -10,13 +10,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+try:
+    from re import _parser as _re_parser  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _re_parser  # type: ignore[no-redef]
+
 import yaml
 
 from .exc import ConfigurationError
 from .model import STATUS_ORDER
 from .resources import data_path, read_tsv
 
-__all__ = ["Actor", "EquipmentPattern", "Dictionaries", "load_dictionaries", "STATUS_ORDER"]
+__all__ = ["Actor", "EquipmentPattern", "Dictionaries", "PrefixIndex", "load_dictionaries", "STATUS_ORDER"]
 
 @dataclass(frozen=True)
 class Actor:
@@ -37,6 +42,133 @@ class EquipmentPattern:
     origin: str
     category: str
     label: str
+
+
+_PREFIX_LENGTH = 3
+_MAX_PREFIXES = 4096
+_LED = "(?<![\\w-])"  # how the dictionaries' patterns start: a match starts a word
+_WORD_START = re.compile(r"(?<![\w-])\w")  # where such a pattern, led by a word character, can match
+_WORD_CHAR = re.compile(r"\w")
+try:  # characters that match others case-insensitively beyond their lower case ("ı" and "i")
+    from re._casefix import _EXTRA_CASES as _CASE_FIXES  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    from sre_compile import _ignorecase_fixes as _CASE_FIXES  # type: ignore[no-redef]
+_SPECIAL_CASE = frozenset(chr(c) for k, v in _CASE_FIXES.items() for c in (k, *v))
+
+
+def _prefixes(items: list, budget: int) -> set[str] | None:
+    """The strings (up to ``budget`` characters) that every match of a parsed pattern starts
+    with ("" when a match may start with anything); None when the pattern does not say."""
+    if budget == 0 or not items:
+        return {""}
+    op, arg = items[0]
+    rest = items[1:]
+    name = str(op)
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):  # zero-width: leaves the first characters to what follows
+        return _prefixes(rest, budget)
+    if name == "LITERAL":
+        heads = {chr(arg)}
+    elif name == "IN":
+        heads = set()
+        for kind, value in arg:
+            if str(kind) == "LITERAL":
+                heads.add(chr(value))
+            elif str(kind) == "RANGE" and value[1] - value[0] < 10:
+                heads.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:
+                return None
+    elif name == "SUBPATTERN":
+        _group, add_flags, del_flags, sub = arg
+        return None if add_flags or del_flags else _prefixes(list(sub) + rest, budget)
+    elif name == "BRANCH":
+        out: set[str] = set()
+        for alternative in arg[1]:
+            found = _prefixes(list(alternative) + rest, budget)
+            if found is None:
+                return None
+            out |= found
+        return out if len(out) <= _MAX_PREFIXES else None
+    elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, _high, sub = arg
+        taken = _prefixes(list(sub), budget)  # what one repetition starts with (what follows is not read)
+        if taken is None or low > 0:
+            return taken
+        skipped = _prefixes(rest, budget)
+        return None if skipped is None else taken | skipped
+    else:
+        return None
+    tails = _prefixes(rest, budget - 1)
+    out = {h + t for h in heads for t in (tails if tails is not None else {""})}
+    return out if len(out) <= _MAX_PREFIXES else None
+
+
+def _fold(s: str) -> str | None:
+    """``s`` in lower case as a case-insensitive pattern compares it, or None when a character
+    has other case-insensitive matches."""
+    if s.isascii():
+        return s.lower()
+    if any(c in _SPECIAL_CASE or len(c.lower()) != 1 for c in s):
+        return None
+    return "".join(c.lower() for c in s)
+
+
+class PrefixIndex:
+    """Where in a text each of a list of patterns can match.
+
+    A pattern led by ``(?<![\\w-])`` matches only at a word start, and only where the text starts
+    with one of its first strings (up to three characters, read once from its parsed form; in
+    lower case for a case-insensitive pattern). One pass over a text's word starts lists, for
+    every such pattern, the positions where it can match; a pattern whose first strings cannot
+    be told is "unindexed" and scanned as usual.
+    """
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        self.patterns = patterns
+        self.key = {id(rx): i for i, rx in enumerate(patterns)}
+        self.exact: dict[str, list[int]] = {}
+        self.folded: dict[str, list[int]] = {}
+        folded_ids = []
+        unindexed = set()
+        for i, rx in enumerate(patterns):
+            found = None
+            if rx.pattern.startswith(_LED):
+                found = _prefixes(list(_re_parser.parse(rx.pattern, rx.flags)), _PREFIX_LENGTH)
+            if not found or any(not p or not _WORD_CHAR.match(p) for p in found):
+                unindexed.add(i)
+            elif not rx.flags & re.I:
+                for p in found:
+                    self.exact.setdefault(p, []).append(i)
+            elif all(_fold(p) is not None for p in found):
+                for p in {_fold(p) for p in found}:
+                    self.folded.setdefault(p, []).append(i)
+                folded_ids.append(i)
+            else:
+                unindexed.add(i)
+        self.unindexed = frozenset(unindexed)
+        self.folded_ids = tuple(folded_ids)
+        self.exact_lengths = sorted({len(p) for p in self.exact})
+        self.folded_lengths = sorted({len(p) for p in self.folded})
+
+    def hits(self, text: str) -> list[tuple[int, set[int]]]:
+        """(position, indexed patterns that can match there) for the word starts of ``text``."""
+        out = []
+        exact, folded = self.exact.get, self.folded.get
+        for m in _WORD_START.finditer(text):
+            q = m.start()
+            head = text[q:q + _PREFIX_LENGTH]
+            found: set[int] = set()
+            for n in self.exact_lengths:
+                found.update(exact(head[:n], ()))
+            if self.folded_ids:
+                low = _fold(head)
+                if low is None:
+                    found.update(self.folded_ids)
+                else:
+                    for n in self.folded_lengths:
+                        found.update(folded(low[:n], ()))
+            if found:
+                out.append((q, found))
+        return out
 
 
 def _words(patterns: list[str], flags: int = re.I) -> re.Pattern[str]:
@@ -67,9 +199,19 @@ class Dictionaries:
     ongoing: re.Pattern[str]  # a state that holds now: operational when nothing else says
     lowercase_demonyms: dict[str, str] = field(default_factory=dict)  # Spanish/Portuguese adjectives
     lowercase_demonym_re: re.Pattern[str] | None = None
+    index: PrefixIndex | None = None  # built by :meth:`prefix_index` on first use
     origin_adjectives: dict[str, str] = field(default_factory=dict)  # "Chinese" of "Chinese-made"
     origin_adjective_re: re.Pattern[str] | None = None
     sources: list[str] = field(default_factory=list)
+
+    def prefix_index(self) -> PrefixIndex:
+        """The prefix index of the patterns the coder scans sentence by sentence, built once."""
+        if self.index is None:
+            scanned = [self.actor_re, self.lowercase_demonym_re, self.origin_adjective_re, *self.kinds.values(),
+                       *self.facilities.values(), *self.status.values(), self.generic, self.buyer_verbs,
+                       self.presence_cues, self.denial, self.ongoing, *(eq.pattern for eq in self.equipment)]
+            self.index = PrefixIndex([rx for rx in scanned if rx is not None])
+        return self.index
 
 
 def _read_yaml(path: Path) -> dict:

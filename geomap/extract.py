@@ -12,10 +12,11 @@ supplier of "the agreement", the status of a deal's parts).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from .dictionaries import STATUS_ORDER, Actor, Dictionaries, load_dictionaries
+from .dictionaries import STATUS_ORDER, Actor, Dictionaries, PrefixIndex, load_dictionaries
 from .geoparse import Candidate, Geoparser
 from .model import Article, Evidence, Toponym
 from .text import Sentence, split_sentences
@@ -167,6 +168,65 @@ class ArticleReading:
     facilities: list[ReportedFacility] = field(default_factory=list)
 
 
+class _ArticleScan:
+    """Where the dictionaries' patterns can match in one article, found in one pass.
+
+    The prefix index lists, for each pattern, the word starts where the text begins with one of
+    its first strings; a sentence or clause scan then tries the pattern only at those positions,
+    as ``finditer`` would (leftmost first, without overlaps, with the same bounds), so it finds
+    the same matches. Unindexed patterns are scanned as usual. The place names of a sentence
+    are looked up by offset.
+    """
+
+    def __init__(self, text: str, cands: list[Candidate], index: PrefixIndex) -> None:
+        self.text = text
+        self.cands = cands
+        self.index = index
+        self.hits = index.hits(text)
+        self.hit_at = [q for q, _found in self.hits]
+        at: dict[int, list[int]] = defaultdict(list)
+        for q, found in self.hits:
+            for i in found:
+                at[i].append(q)
+        self.at = at
+        order = sorted(range(len(cands)), key=lambda i: cands[i].start)
+        self._cand_order = order
+        self._cand_starts = [cands[i].start for i in order]
+
+    def finditer(self, rx: re.Pattern[str], start: int, end: int) -> "list[re.Match[str]] | object":
+        key = self.index.key.get(id(rx))
+        if key is None or key in self.index.unindexed:
+            return rx.finditer(self.text, start, end)
+        positions = self.at.get(key, ())
+        out = []
+        pos = start
+        for k in range(bisect_left(positions, start), bisect_left(positions, end)):
+            q = positions[k]
+            if q < pos:
+                continue  # inside the previous match
+            m = rx.match(self.text, q, end)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+        return out
+
+    def search(self, rx: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
+        return next(iter(self.finditer(rx, start, end)), None)
+
+    def within(self, start: int, end: int) -> set[int]:
+        """The indexed patterns that can match somewhere in text[start:end]."""
+        found: set[int] = set()
+        for k in range(bisect_left(self.hit_at, start), bisect_left(self.hit_at, end)):
+            found |= self.hits[k][1]
+        return found
+
+    def candidates(self, sent: Sentence) -> list[Candidate]:
+        """The place-name candidates that start in the sentence, in their original order."""
+        lo = bisect_left(self._cand_starts, sent.start)
+        hi = bisect_right(self._cand_starts, sent.end)
+        return [self.cands[i] for i in sorted(self._cand_order[lo:hi])]
+
+
 FACILITY_RELATION = {
     "mro_center": "maintenance", "factory": "industrial", "shipyard": "industrial",
     "naval_base": "presence", "air_base": "presence", "military_base": "presence",
@@ -181,6 +241,19 @@ class Extractor:
     def __init__(self, geoparser: Geoparser | None = None, dictionaries: Dictionaries | None = None) -> None:
         self.geoparser = geoparser or Geoparser()
         self.d = dictionaries or load_dictionaries()
+        self._article: _ArticleScan | None = None
+
+    def _scan_of(self, text: str) -> _ArticleScan | None:
+        """The scan of the article being read, if ``text`` is its text."""
+        return self._article if self._article is not None and self._article.text is text else None
+
+    def _finditer(self, rx: re.Pattern[str], text: str, start: int, end: int):
+        scan = self._scan_of(text)
+        return scan.finditer(rx, start, end) if scan is not None else rx.finditer(text, start, end)
+
+    def _search(self, rx: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+        scan = self._scan_of(text)
+        return scan.search(rx, start, end) if scan is not None else rx.search(text, start, end)
 
     # --------------------------------------------------------------- article level
     def read(self, article: Article) -> ArticleReading:
@@ -189,6 +262,15 @@ class Extractor:
         toponyms = [c.to_toponym() for c in cands]
         reading = ArticleReading(article, toponyms)
         sentences = split_sentences(text)
+        self._article = _ArticleScan(text, cands, self.d.prefix_index())
+        try:
+            return self._read(article, reading, sentences, cands)
+        finally:
+            self._article = None
+
+    def _read(self, article: Article, reading: ArticleReading, sentences: list[Sentence],
+              cands: list[Candidate]) -> ArticleReading:
+        text = article.text
         scenario = self._scenario_flags(sentences)
         last_recipients: dict[int, list[str]] = {}
         pending: list[tuple[Sentence, bool, list[_Actor]]] = []
@@ -241,14 +323,17 @@ class Extractor:
             if c.choice is not None and c.choice.country and (c.demonym or c.choice.kind == "country" or c.choice.capital):
                 named[c.choice.country] += 1
         if self.d.actor_re is not None:
-            named.update(self.d.actors[m.group()].country for m in self.d.actor_re.finditer(text))
+            found = self._finditer(self.d.actor_re, text, 0, len(text))
+            named.update(self.d.actors[m.group()].country for m in found)
         if self.d.lowercase_demonym_re is not None:
-            named.update(self.d.lowercase_demonyms[m.group()] for m in self.d.lowercase_demonym_re.finditer(text))
+            found = self._finditer(self.d.lowercase_demonym_re, text, 0, len(text))
+            named.update(self.d.lowercase_demonyms[m.group()] for m in found)
         return named
 
     def _actors(self, text: str, sent: Sentence, cands: list[Candidate], named: Counter[str] | None = None) -> list[_Actor]:
         out: list[_Actor] = []
-        for c in cands:
+        scan = self._scan_of(text)
+        for c in (scan.candidates(sent) if scan is not None and scan.cands is cands else cands):
             if c.start < sent.start or c.end > sent.end or c.choice is None or not c.choice.country:
                 continue
             e = c.choice
@@ -258,15 +343,15 @@ class Extractor:
                 continue  # a town of a country the article never names is more likely a misreading
             out.append(_Actor(e.country, c.start, c.end, c.surface, source))
         if self.d.origin_adjective_re is not None:
-            for m in self.d.origin_adjective_re.finditer(text, sent.start, sent.end):
+            for m in self._finditer(self.d.origin_adjective_re, text, sent.start, sent.end):
                 if not any(a.start <= m.start() < a.end for a in out):
                     out.append(_Actor(self.d.origin_adjectives[m.group(1)], m.start(), m.end(1), m.group(1), "demonym"))
         if self.d.lowercase_demonym_re is not None:
-            for m in self.d.lowercase_demonym_re.finditer(text, sent.start, sent.end):
+            for m in self._finditer(self.d.lowercase_demonym_re, text, sent.start, sent.end):
                 if not any(a.start <= m.start() < a.end for a in out):
                     out.append(_Actor(self.d.lowercase_demonyms[m.group()], m.start(), m.end(), m.group(), "demonym"))
         if self.d.actor_re is not None:
-            for m in self.d.actor_re.finditer(text, sent.start, sent.end):
+            for m in self._finditer(self.d.actor_re, text, sent.start, sent.end):
                 actor = self.d.actors[m.group()]
                 out = [a for a in out if not (a.start >= m.start() and a.end <= m.end())]
                 out.append(_Actor(actor.country, m.start(), m.end(), m.group(), "org", actor))
@@ -275,21 +360,26 @@ class Extractor:
 
     def _equipment(self, text: str, sent: Sentence) -> list[tuple[int, int, str, str]]:
         """Equipment designations (start, end, text, origin), without spans inside longer ones."""
+        scan = self._scan_of(text)
+        patterns = self.d.equipment
+        if scan is not None:  # the equipment patterns that can match here, in their order
+            possible = scan.within(sent.start, sent.end) | scan.index.unindexed
+            patterns = [eq for eq in patterns if scan.index.key[id(eq.pattern)] in possible]
         spans = sorted({(m.start(), m.end(), m.group(), eq.origin)
-                        for eq in self.d.equipment for m in eq.pattern.finditer(text, sent.start, sent.end)})
+                        for eq in patterns for m in self._finditer(eq.pattern, text, sent.start, sent.end)})
         return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o[:2] != s[:2] for o in spans)]
 
     def _triggers(self, text: str, sent: Sentence) -> list[tuple[int, int, str]]:
         hits: list[tuple[int, int, str]] = []
         for kind, rx in self.d.kinds.items():
-            for m in rx.finditer(text, sent.start, sent.end):
+            for m in self._finditer(rx, text, sent.start, sent.end):
                 hits.append((m.start(), m.end(), kind))
         return sorted(hits)
 
     def _facility_hits(self, text: str, sent: Sentence) -> list[tuple[int, int, str]]:
         hits = []
         for kind, rx in self.d.facilities.items():
-            for m in rx.finditer(text, sent.start, sent.end):
+            for m in self._finditer(rx, text, sent.start, sent.end):
                 hits.append((m.start(), m.end(), kind))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         out: list[tuple[int, int, str]] = []
@@ -376,7 +466,7 @@ class Extractor:
         cstart, cend = self._clause(text, sent, start)
         names = [(a.start, a.end) for a in actors if a.source == "org"]
         if any(not any(n0 <= m.start() < n1 for n0, n1 in names)
-               for m in self.d.presence_cues.finditer(text, cstart, cend)):
+               for m in self._finditer(self.d.presence_cues, text, cstart, cend)):
             return True
         near = [a for a in actors if 0 <= start - a.end <= 30 and a.source in ("demonym", "country", "org", "capital")
                 and re.fullmatch(r"(?:['’]s)?[\s\w-]*", text[a.end:start])]
@@ -508,7 +598,7 @@ class Extractor:
         """The strongest status cue in text[start:end] and its offset."""
         best, where = "unknown", None
         for status, rx in self.d.status.items():
-            for m in rx.finditer(text, start, end):
+            for m in self._finditer(rx, text, start, end):
                 if _DISCOUNT.search(text[max(start, m.start() - 40):m.start()]):
                     continue
                 if STATUS_ORDER.index(status) > STATUS_ORDER.index(best):
@@ -551,12 +641,12 @@ class Extractor:
                        host: str | None = None):
         text = article.text
         triggers = self._triggers(text, sent)
-        generics = list(self.d.generic.finditer(text, sent.start, sent.end))
+        generics = list(self._finditer(self.d.generic, text, sent.start, sent.end))
         facility_hits = self._facility_hits(text, sent)
         triggers, facility_hits = self._filter_triggers(text, sent, actors, triggers, facility_hits, host)
         if not triggers and not generics and not facility_hits:
             return [], [], []
-        if self.d.denial.search(text, sent.start, sent.end):
+        if self._search(self.d.denial, text, sent.start, sent.end):
             return [], [], []
         equipment = self._equipment(text, sent)
         # Facility phrases decide the kind of triggers they contain ("plant for repair").
@@ -570,7 +660,7 @@ class Extractor:
         # Equipment with a transfer verb nearby is an arms transfer trigger in itself.
         specific.sort()
         first_trigger = min([s for s, _e, _k in specific] + [g.start() for g in generics] + [sent.end])
-        buyer = self.d.buyer_verbs.search(text, sent.start, sent.end)
+        buyer = self._search(self.d.buyer_verbs, text, sent.start, sent.end)
         sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer,
                                training=any(k == "training" for _s, _e, k in specific),
                                training_at=min((s0 for s0, _e, k in specific if k == "training"), default=None),
@@ -687,7 +777,7 @@ class Extractor:
                 status, where = self._status(text, cstart, cend)
                 if status == "unknown":
                     status, where = self._status(text, sent.start, sent.end)
-                if status == "unknown" and kind in _ONGOING_KINDS and self.d.ongoing.search(text, cstart, cend):
+                if status == "unknown" and kind in _ONGOING_KINDS and self._search(self.d.ongoing, text, cstart, cend):
                     status = "operational"
                 year = self._year(text, sent, where if where is not None else anchor, article)
                 spec = all(self._speculative(text, sent, t[0], in_scenario) for t in ts)
