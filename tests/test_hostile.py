@@ -125,6 +125,7 @@ def test_page_source_has_no_live_markup_from_articles(hostile_build):
     assert directives["default-src"] == "'none'" and directives["connect-src"] == "'none'"
     assert "http" not in csp and "*" not in csp  # no tiles asked for: nowhere to connect or load from
     assert directives["object-src"] == "'none'" and directives["base-uri"] == "'none'"
+    assert re.fullmatch(r"('sha256-[A-Za-z0-9+/]+=*' ?)+", directives["script-src"])  # only the page's own scripts
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "<" not in title and "&lt;/title&gt;" in title
 
@@ -213,9 +214,15 @@ def test_nothing_executes_and_everything_reads_as_written(hostile_build):
                 document.addEventListener('securitypolicyviolation', e => seen.push(e.effectiveDirective));
                 fetch('http://127.0.0.1:9/leak').catch(() => {});
                 new Image().src = 'https://example.org/leak.png';
-                setTimeout(() => resolve(seen.sort()), 500);
+                const s = document.createElement('script');  // an inline script the page did not ship
+                s.textContent = 'window.__injected = 1';
+                document.body.appendChild(s);
+                const div = document.createElement('div');   // an inline event handler
+                div.innerHTML = '<img src="data:," onload="window.__injected = 2">';
+                document.body.appendChild(div);
+                setTimeout(() => resolve(seen.sort().concat(String(window.__injected))), 500);
             })""")
-            assert violations == ["connect-src", "img-src"]
+            assert violations == ["connect-src", "img-src", "script-src-attr", "script-src-elem", "undefined"]
             remote = [u for u in requests if not u.startswith(("file:", "data:"))]
             assert remote == ["https://example.org/leak.png"]  # announced to DevTools, then blocked
             assert failed == {"https://example.org/leak.png": "csp"}, failed  # blocked by the policy

@@ -10,7 +10,9 @@ Content-Security-Policy forbids any connection except to the tile host asked for
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import html
 import json
 import re
@@ -295,10 +297,16 @@ def _renumber(m: folium.Map) -> None:
     walk(root)
 
 
-def _csp(tiles: TileSource | None) -> str:
-    """No connection at all; images only from data: URIs and the tile hosts asked for."""
+_SCRIPT = re.compile(r"<script(?![^>]*\btype=\"application/json\")[^>]*>(.*?)</script>", re.DOTALL)
+
+
+def _csp(tiles: TileSource | None, scripts: list[str]) -> str:
+    """No connection at all; images only from data: URIs and the tile hosts asked for; only
+    the page's own scripts run (by their hashes), so injected markup could run nothing."""
     img = " ".join(("data:",) + (tiles.hosts if tiles else ()))
-    return (f"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src {img}; "
+    hashes = " ".join(sorted({"'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode()
+                              for s in scripts}))
+    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src {img}; "
             "connect-src 'none'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
 
 
@@ -307,9 +315,8 @@ def render_html(m: folium.Map) -> str:
     _renumber(m)
     page = m.get_root().render()
     page = inline_assets(page)
-    title = html.escape(getattr(m, "geomap_title", "geomap"))
-    head = (f'<meta http-equiv="Content-Security-Policy" content="{_csp(getattr(m, "geomap_tiles", None))}">\n'
-            f"<title>{title}</title>\n")
-    page = page.replace("<head>", "<head>\n" + head, 1)
     page = re.sub(r"[ \t]+\n", "\n", page)
-    return page
+    title = html.escape(getattr(m, "geomap_title", "geomap"))
+    csp = _csp(getattr(m, "geomap_tiles", None), _SCRIPT.findall(page))
+    head = f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n<title>{title}</title>\n'
+    return page.replace("<head>", "<head>\n" + head, 1)
