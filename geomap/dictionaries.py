@@ -47,7 +47,11 @@ class EquipmentPattern:
 _PREFIX_LENGTH = 3
 _MAX_PREFIXES = 4096
 _LED = "(?<![\\w-])"  # how the dictionaries' patterns start: a match starts a word
-_WORD_START = re.compile(r"(?<![\w-])\w")  # where such a pattern, led by a word character, can match
+# Where such a pattern, led by a word character, can match: the text's first characters there
+# and the character after the word.
+_WORD_START = re.compile(r"(?<![\w-])(?=(\w.{0,%d}))(?=\w+(.?))" % (_PREFIX_LENGTH - 1), re.S)
+_AFTER_WORD = "\x00"  # a first string "\x00-": a word followed by "-" (a pattern led by \w+-)
+_HEADS_CACHED = 200_000  # first-character strings remembered (a bound for long-running processes)
 _WORD_CHAR = re.compile(r"\w")
 try:  # characters that match others case-insensitively beyond their lower case ("ı" and "i")
     from re._casefix import _EXTRA_CASES as _CASE_FIXES  # Python 3.11+
@@ -90,6 +94,9 @@ def _prefixes(items: list, budget: int) -> set[str] | None:
         return out if len(out) <= _MAX_PREFIXES else None
     elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
         low, _high, sub = arg
+        if budget == _PREFIX_LENGTH and low > 0 and _is_word_class(list(sub)) and rest and str(rest[0][0]) == "LITERAL" \
+                and chr(rest[0][1]).isascii() and not _WORD_CHAR.match(chr(rest[0][1])):
+            return {_AFTER_WORD + chr(rest[0][1])}  # a word, then this character right after it
         taken = _prefixes(list(sub), budget)  # what one repetition starts with (what follows is not read)
         if taken is None or low > 0:
             return taken
@@ -100,6 +107,12 @@ def _prefixes(items: list, budget: int) -> set[str] | None:
     tails = _prefixes(rest, budget - 1)
     out = {h + t for h in heads for t in (tails if tails is not None else {""})}
     return out if len(out) <= _MAX_PREFIXES else None
+
+
+def _is_word_class(items: list) -> bool:
+    """Whether a parsed pattern is ``\\w``."""
+    return len(items) == 1 and str(items[0][0]) == "IN" and [(str(k), str(v)) for k, v in items[0][1]] == [
+        ("CATEGORY", "CATEGORY_WORD")]
 
 
 def _fold(s: str) -> str | None:
@@ -127,15 +140,21 @@ class PrefixIndex:
         self.key = {id(rx): i for i, rx in enumerate(patterns)}
         self.exact: dict[str, list[int]] = {}
         self.folded: dict[str, list[int]] = {}
+        self.after_word: dict[str, list[int]] = {}
         folded_ids = []
         unindexed = set()
         for i, rx in enumerate(patterns):
             found = None
-            if rx.pattern.startswith(_LED):
+            if rx.pattern.startswith(_LED) and not rx.flags & re.ASCII:
                 found = _prefixes(list(_re_parser.parse(rx.pattern, rx.flags)), _PREFIX_LENGTH)
-            if not found or any(not p or not _WORD_CHAR.match(p) for p in found):
+            if not found or any(not p or not (_WORD_CHAR.match(p) or p[0] == _AFTER_WORD) for p in found):
                 unindexed.add(i)
-            elif not rx.flags & re.I:
+                continue
+            for p in found:
+                if p[0] == _AFTER_WORD:
+                    self.after_word.setdefault(p[1], []).append(i)
+            found = {p for p in found if p[0] != _AFTER_WORD}
+            if not rx.flags & re.I:
                 for p in found:
                     self.exact.setdefault(p, []).append(i)
             elif all(_fold(p) is not None for p in found):
@@ -148,26 +167,37 @@ class PrefixIndex:
         self.folded_ids = tuple(folded_ids)
         self.exact_lengths = sorted({len(p) for p in self.exact})
         self.folded_lengths = sorted({len(p) for p in self.folded})
+        self._heads: dict[str, frozenset[int]] = {}
 
-    def hits(self, text: str) -> list[tuple[int, set[int]]]:
+    def _patterns_at(self, head: str) -> frozenset[int]:
+        """The indexed patterns that can match where the text starts with ``head``."""
+        found: set[int] = set()
+        for n in self.exact_lengths:
+            found.update(self.exact.get(head[:n], ()))
+        if self.folded_ids:
+            low = _fold(head)
+            if low is None:
+                found.update(self.folded_ids)
+            else:
+                for n in self.folded_lengths:
+                    found.update(self.folded.get(low[:n], ()))
+        return frozenset(found)
+
+    def hits(self, text: str) -> list[tuple[int, frozenset[int]]]:
         """(position, indexed patterns that can match there) for the word starts of ``text``."""
         out = []
-        exact, folded = self.exact.get, self.folded.get
+        heads = self._heads
+        after_word = self.after_word
         for m in _WORD_START.finditer(text):
-            q = m.start()
-            head = text[q:q + _PREFIX_LENGTH]
-            found: set[int] = set()
-            for n in self.exact_lengths:
-                found.update(exact(head[:n], ()))
-            if self.folded_ids:
-                low = _fold(head)
-                if low is None:
-                    found.update(self.folded_ids)
-                else:
-                    for n in self.folded_lengths:
-                        found.update(folded(low[:n], ()))
+            head, after = m.groups()
+            key = head + _AFTER_WORD + after if after in after_word else head
+            found = heads.get(key)
+            if found is None:
+                found = self._patterns_at(head) | frozenset(after_word.get(after, ()))
+                if len(heads) < _HEADS_CACHED:
+                    heads[key] = found
             if found:
-                out.append((q, found))
+                out.append((m.start(), found))
         return out
 
 

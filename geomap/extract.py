@@ -189,6 +189,7 @@ class _ArticleScan:
             for i in found:
                 at[i].append(q)
         self.at = at
+        self._within: dict[tuple[int, int], set[int]] = {}
         order = sorted(range(len(cands)), key=lambda i: cands[i].start)
         self._cand_order = order
         self._cand_starts = [cands[i].start for i in order]
@@ -197,7 +198,9 @@ class _ArticleScan:
         key = self.index.key.get(id(rx))
         if key is None or key in self.index.unindexed:
             return rx.finditer(self.text, start, end)
-        positions = self.at.get(key, ())
+        positions = self.at.get(key)
+        if positions is None:
+            return ()
         out = []
         pos = start
         for k in range(bisect_left(positions, start), bisect_left(positions, end)):
@@ -214,11 +217,20 @@ class _ArticleScan:
         return next(iter(self.finditer(rx, start, end)), None)
 
     def within(self, start: int, end: int) -> set[int]:
-        """The indexed patterns that can match somewhere in text[start:end]."""
-        found: set[int] = set()
-        for k in range(bisect_left(self.hit_at, start), bisect_left(self.hit_at, end)):
-            found |= self.hits[k][1]
+        """The patterns that can match somewhere in text[start:end] (the unindexed ones too)."""
+        found = self._within.get((start, end))
+        if found is None:
+            found = set(self.index.unindexed)
+            for k in range(bisect_left(self.hit_at, start), bisect_left(self.hit_at, end)):
+                found |= self.hits[k][1]
+            self._within[(start, end)] = found
         return found
+
+    def worth(self, patterns: dict[str, re.Pattern[str]], start: int, end: int) -> list[tuple[str, re.Pattern[str]]]:
+        """The (name, pattern) items that can match somewhere in text[start:end]."""
+        possible = self.within(start, end)
+        key = self.index.key
+        return [(name, rx) for name, rx in patterns.items() if key.get(id(rx), -1) in possible or id(rx) not in key]
 
     def candidates(self, sent: Sentence) -> list[Candidate]:
         """The place-name candidates that start in the sentence, in their original order."""
@@ -242,6 +254,13 @@ class Extractor:
         self.geoparser = geoparser or Geoparser()
         self.d = dictionaries or load_dictionaries()
         self._article: _ArticleScan | None = None
+        self._equipment_keys: tuple[PrefixIndex, dict] | None = None
+
+    def _equipment_of_key(self, index: PrefixIndex) -> dict:
+        """The equipment patterns by their key in ``index``."""
+        if self._equipment_keys is None or self._equipment_keys[0] is not index:
+            self._equipment_keys = (index, {index.key[id(eq.pattern)]: eq for eq in self.d.equipment})
+        return self._equipment_keys[1]
 
     def _scan_of(self, text: str) -> _ArticleScan | None:
         """The scan of the article being read, if ``text`` is its text."""
@@ -362,23 +381,27 @@ class Extractor:
         """Equipment designations (start, end, text, origin), without spans inside longer ones."""
         scan = self._scan_of(text)
         patterns = self.d.equipment
-        if scan is not None:  # the equipment patterns that can match here, in their order
-            possible = scan.within(sent.start, sent.end) | scan.index.unindexed
-            patterns = [eq for eq in patterns if scan.index.key[id(eq.pattern)] in possible]
+        if scan is not None:  # the equipment patterns that can match here
+            of_key = self._equipment_of_key(scan.index)
+            patterns = [of_key[k] for k in sorted(scan.within(sent.start, sent.end)) if k in of_key]
         spans = sorted({(m.start(), m.end(), m.group(), eq.origin)
                         for eq in patterns for m in self._finditer(eq.pattern, text, sent.start, sent.end)})
         return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o[:2] != s[:2] for o in spans)]
 
     def _triggers(self, text: str, sent: Sentence) -> list[tuple[int, int, str]]:
         hits: list[tuple[int, int, str]] = []
-        for kind, rx in self.d.kinds.items():
+        scan = self._scan_of(text)
+        kinds = scan.worth(self.d.kinds, sent.start, sent.end) if scan is not None else self.d.kinds.items()
+        for kind, rx in kinds:
             for m in self._finditer(rx, text, sent.start, sent.end):
                 hits.append((m.start(), m.end(), kind))
         return sorted(hits)
 
     def _facility_hits(self, text: str, sent: Sentence) -> list[tuple[int, int, str]]:
         hits = []
-        for kind, rx in self.d.facilities.items():
+        scan = self._scan_of(text)
+        kinds = scan.worth(self.d.facilities, sent.start, sent.end) if scan is not None else self.d.facilities.items()
+        for kind, rx in kinds:
             for m in self._finditer(rx, text, sent.start, sent.end):
                 hits.append((m.start(), m.end(), kind))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -868,7 +891,9 @@ class Extractor:
         """The most specific place the sentence gives a facility: the place it is "in" ("the Hong Ha
         shipyard in Haiphong"), else a place naming it ("the Kati military camp"), else the first
         one after it, else the last one before."""
-        inside = [c for c in cands if sent.start <= c.start and c.end <= sent.end and c.choice is not None
+        scan = self._scan_of(text)
+        in_sentence = scan.candidates(sent) if scan is not None and scan.cands is cands else cands
+        inside = [c for c in in_sentence if sent.start <= c.start and c.end <= sent.end and c.choice is not None
                   and c.choice.country == host and not c.demonym]
         local = [c for c in inside if c.choice.kind in ("city", "admin")]
         if local:
