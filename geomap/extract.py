@@ -12,6 +12,7 @@ supplier of "the agreement", the status of a deal's parts).
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -168,6 +169,9 @@ class ArticleReading:
     facilities: list[ReportedFacility] = field(default_factory=list)
 
 
+_READING = threading.local()  # the scan of the article each thread is reading
+
+
 class _ArticleScan:
     """Where the dictionaries' patterns can match in one article, found in one pass.
 
@@ -253,7 +257,6 @@ class Extractor:
     def __init__(self, geoparser: Geoparser | None = None, dictionaries: Dictionaries | None = None) -> None:
         self.geoparser = geoparser or Geoparser()
         self.d = dictionaries or load_dictionaries()
-        self._article: _ArticleScan | None = None
         self._equipment_keys: tuple[PrefixIndex, dict] | None = None
 
     def _equipment_of_key(self, index: PrefixIndex) -> dict:
@@ -263,8 +266,9 @@ class Extractor:
         return self._equipment_keys[1]
 
     def _scan_of(self, text: str) -> _ArticleScan | None:
-        """The scan of the article being read, if ``text`` is its text."""
-        return self._article if self._article is not None and self._article.text is text else None
+        """The scan of the article this thread is reading, if ``text`` is its text."""
+        scan = getattr(_READING, "scan", None)
+        return scan if scan is not None and scan.text is text and scan.index is self.d.index else None
 
     def _finditer(self, rx: re.Pattern[str], text: str, start: int, end: int):
         scan = self._scan_of(text)
@@ -281,11 +285,12 @@ class Extractor:
         toponyms = [c.to_toponym() for c in cands]
         reading = ArticleReading(article, toponyms)
         sentences = split_sentences(text)
-        self._article = _ArticleScan(text, cands, self.d.prefix_index())
+        outer = getattr(_READING, "scan", None)
+        _READING.scan = _ArticleScan(text, cands, self.d.prefix_index())
         try:
             return self._read(article, reading, sentences, cands)
         finally:
-            self._article = None
+            _READING.scan = outer
 
     def _read(self, article: Article, reading: ArticleReading, sentences: list[Sentence],
               cands: list[Candidate]) -> ArticleReading:
