@@ -167,7 +167,7 @@ class PrefixIndex:
         self.folded_ids = tuple(folded_ids)
         self.exact_lengths = sorted({len(p) for p in self.exact})
         self.folded_lengths = sorted({len(p) for p in self.folded})
-        self._heads: dict[str, frozenset[int]] = {}
+        self._heads: dict[str | tuple[str, str], frozenset[int]] = {}
 
     def _patterns_at(self, head: str) -> frozenset[int]:
         """The indexed patterns that can match where the text starts with ``head``."""
@@ -190,7 +190,7 @@ class PrefixIndex:
         after_word = self.after_word
         for m in _WORD_START.finditer(text):
             head, after = m.groups()
-            key = head + _AFTER_WORD + after if after in after_word else head
+            key = (head, after) if after in after_word else head
             found = heads.get(key)
             if found is None:
                 found = self._patterns_at(head) | frozenset(after_word.get(after, ()))
