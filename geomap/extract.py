@@ -301,6 +301,8 @@ class Extractor:
         named = self._named_countries(text, cands)
         host = _main_host(named)
         for sent, in_scenario in zip(sentences, scenario):
+            if not self._may_report(text, sent):
+                continue  # no trigger, deal word or facility word can match: nothing to code
             actors = self._actors(text, sent, cands, named)
             rels, facs, recips = self._code_sentence(article, sent, actors, cands, in_scenario,
                                                      carry=last_recipients.get(sent.paragraph), host=host)
@@ -326,6 +328,15 @@ class Extractor:
         self._settle_generics(reading)
         self._settle_statuses(reading)
         return reading
+
+    def _may_report(self, text: str, sent: Sentence) -> bool:
+        """Whether a trigger, a generic deal word or a facility word can match in the sentence
+        (without them :meth:`_code_sentence` reports nothing and names no recipients)."""
+        scan = self._scan_of(text)
+        if scan is None:
+            return True
+        return bool(scan.worth(self.d.kinds, sent.start, sent.end) or scan.worth(
+            self.d.facilities, sent.start, sent.end) or scan.worth({"": self.d.generic}, sent.start, sent.end))
 
     def _scenario_flags(self, sentences: list[Sentence]) -> list[bool]:
         flags = []
