@@ -487,18 +487,8 @@ class Extractor:
         """Whether a country the sentence names without a role cue shares a clause with a
         trigger ("suspended purchases from Israel, after dozens of Palestinians were killed")."""
         anchors = [t[0] for t in specific] + [g.start() for g in generics]
-        spans = {self._recipient_clause(text, sent, p) for p in anchors}
-        return any(self._recipient_clause(text, sent, a.start) in spans for a in actors if a.country == country)
-
-    def _recipient_clause(self, text: str, sent: Sentence, pos: int) -> tuple[int, int]:
-        start, end = sent.start, sent.end
-        for m in _RECIPIENT_BREAK.finditer(text, sent.start, sent.end):
-            if m.end() <= pos:
-                start = m.end()
-            elif m.start() >= pos:
-                end = m.start()
-                break
-        return start, end
+        spans = {self._clause(text, sent, p, _RECIPIENT_BREAK) for p in anchors}
+        return any(self._clause(text, sent, a.start, _RECIPIENT_BREAK) in spans for a in actors if a.country == country)
 
     def _foreign_base(self, text: str, sent: Sentence, actors: list[_Actor], start: int, host: str | None) -> bool:
         """Whether a base mentioned at ``start`` is a foreign presence."""
@@ -644,9 +634,10 @@ class Extractor:
                     best, where = status, m.start()
         return best, where
 
-    def _clause(self, text: str, sent: Sentence, pos: int) -> tuple[int, int]:
+    def _clause(self, text: str, sent: Sentence, pos: int, breaks: re.Pattern = _CLAUSE_BREAK) -> tuple[int, int]:
+        """The (start, end) of the clause of ``sent`` around ``pos``, between ``breaks``."""
         start, end = sent.start, sent.end
-        for m in _CLAUSE_BREAK.finditer(text, sent.start, sent.end):
+        for m in breaks.finditer(text, sent.start, sent.end):
             if m.end() <= pos:
                 start = m.end()
             elif m.start() >= pos:
