@@ -115,6 +115,17 @@ def incremental(n: int, workers: int) -> None:
         shutil.rmtree(corpus)
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident set size. VmHWM, not ru_maxrss: Linux carries ru_maxrss over
+    from the parent through fork and exec, so a child started by a big parent would report the
+    parent's peak."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def memory_child(n: int, workers: int, sample: int) -> None:
     """One whole build of n articles in this process; prints its peak RSS in MB.
 
@@ -147,9 +158,9 @@ def memory_child(n: int, workers: int, sample: int) -> None:
                     rows = []
             cache.put(rows)
             del extractor, blobs, rows
-        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        base = peak_rss_mb()
         build([tmp / "corpus.jsonl"], tmp / "out", workers=workers, cache=cache)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"n": n, "peak_mb": peak, "before_build_mb": base, "children_peak_mb": workers_peak}))
 
