@@ -510,7 +510,9 @@ def _titles(fig, records: Records, layers: Drawn, opt: StaticOptions, width: flo
         sub += " · " + opt.subtitle
     fig.text(0.05, 1 - 0.78 / height, sub, fontsize=9.5, va="top", color="#555555", parse_math=False)
     dates = sorted(a.published for a in records.articles if a.published)
-    when = f", published {dates[0]} to {dates[-1]}" if len(dates) > 1 else f", published {dates[0]}" if dates else ""
+    span = f"{dates[0]} to {dates[-1]}" if dates and dates[0] != dates[-1] else dates[0] if dates else ""
+    dated = "" if len(dates) == len(records.articles) else f" ({len(dates)} dated)"
+    when = f", published {span}{dated}" if dates else ""
     from .. import __version__
 
     source = (f"Source: {n_art} news article{'s' * (n_art != 1)}{when}, coded by geomap {__version__} "
