@@ -685,6 +685,12 @@ def area_point(geom: BaseGeometry, vertices: np.ndarray) -> tuple[float, float]:
     return point.y, point.x
 
 
+def us_census_area(level: int, name: str, lat: float, lon: float, population: int, parent: str) -> AdminArea:
+    """A US state (level 1) or county (level 2) from the Census shapes of us-atlas."""
+    return AdminArea("US", level, name, round(lat, TSV_DECIMALS), round(lon, TSV_DECIMALS), population, parent,
+                     SOURCE_US_CENSUS)
+
+
 def us_areas(us_atlas: Path, cities: Iterable[dict[str, Any]]) -> list[AdminArea]:
     states_topo = Topology(json.loads((us_atlas / "states-10m.json").read_text(encoding="utf-8")))
     counties_topo = Topology(
@@ -712,18 +718,7 @@ def us_areas(us_atlas: Path, cities: Iterable[dict[str, Any]]) -> list[AdminArea
         population = sum(
             int(c.get("population") or 0) for c in us_cities if c["admin1code"] == postal
         )
-        areas.append(
-            AdminArea(
-                "US",
-                1,
-                name,
-                round(lat, TSV_DECIMALS),
-                round(lon, TSV_DECIMALS),
-                population,
-                "",
-                SOURCE_US_CENSUS,
-            )
-        )
+        areas.append(us_census_area(1, name, lat, lon, population, ""))
 
     county_objs = [
         o for o in counties_topo.collection("counties") if str(o["id"])[:2] in state_name
@@ -760,18 +755,7 @@ def us_areas(us_atlas: Path, cities: Iterable[dict[str, Any]]) -> list[AdminArea
         full = county_names.get(fips, "")
         name = full if full.startswith(base + " ") else base
         lat, lon = area_point(geom, counties_topo.vertices(obj))
-        areas.append(
-            AdminArea(
-                "US",
-                2,
-                name,
-                round(lat, TSV_DECIMALS),
-                round(lon, TSV_DECIMALS),
-                population,
-                state_name[fips[:2]],
-                SOURCE_US_CENSUS,
-            )
-        )
+        areas.append(us_census_area(2, name, lat, lon, population, state_name[fips[:2]]))
     return areas
 
 
