@@ -60,6 +60,10 @@ def test_build_with_filters_formats_and_summary(tmp_path):
     assert lines[2].startswith(f"wrote 6 files in {out}")
     quiet = geomap("-q", "build", ROOT / "seeds", "--out", tmp_path / "q", "--no-cache")
     assert quiet.returncode == 0 and quiet.stderr == ""
+    whole = geomap("build", ROOT / "seeds", "--out", tmp_path / "all")
+    drawn_or_not = {f["properties"]["speculative"] for f in features(tmp_path / "all" / "relationships.geojson")}
+    assert drawn_or_not == {True, False}  # the seeds' "Upside Case" forecast is kept, flagged
+    assert "of them speculative: kept in the data files, not drawn" in whole.stderr.splitlines()[0]
     assert geomap("build", ROOT / "seeds", "--out", tmp_path / "q2", "-q").stderr == ""
 
 

@@ -166,6 +166,10 @@ def summary(ctx: click.Context, source: str, read: Records, shown: Records, writ
     lines = [f"{source}: {counts(read)}"]
     if record_filter.narrows:
         lines.append(f"after filters ({record_filter.describe()}): {counts(shown)}")
+    speculative = sum(r.speculative for r in [*shown.facilities, *shown.relationships])
+    if speculative and not record_filter.include_speculative:
+        lines[-1] += (f" ({speculative} of them speculative: kept in the data files, not drawn; "
+                      "--include-speculative draws them)")
     folders = sorted({str(p.parent) for p in written})
     names = ", ".join(p.name for p in written)
     lines.append(f"wrote {len(written)} file{'s' * (len(written) != 1)} in {', '.join(folders)}: {names}")
