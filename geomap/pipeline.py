@@ -12,7 +12,7 @@ from .exc import InputError
 from .extract import ArticleReading, Extractor
 from .ingest import read_articles
 from .model import Article
-from .export import ExportSettings, render_files
+from .export import DEFAULT_TITLE, ExportSettings, render_files
 from .filters import RecordFilter
 from .output import write_outputs
 from .records import Records, build_records
@@ -98,7 +98,7 @@ def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None
     return build_records(readings, extractor.geoparser.gazetteer if extractor else None)
 
 
-def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = "Foreign defense supplier footprint",
+def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = DEFAULT_TITLE,
           tiles: str | None = None, include_speculative: bool = False,
           extractor: Extractor | None = None, cache: ReadingCache | str | Path | None = None,
           workers: int = 0, scheduler: str | None = None, store: str | Path | None = None,
@@ -130,7 +130,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = "Fo
     return BuildResult(records, written, shown)
 
 
-def render_outputs(records: Records, out_dir: str | Path, *, title: str = "Foreign defense supplier footprint",
+def render_outputs(records: Records, out_dir: str | Path, *, title: str = DEFAULT_TITLE,
                    tiles: str | None = None, include_speculative: bool = False,
                    formats: Sequence[str] = ("html", "geojson"), settings: ExportSettings | None = None) -> list[Path]:
     """Render the map and the GeoJSON records (or other ``formats``) in memory, then write

@@ -15,6 +15,7 @@ from ..exc import ConfigurationError
 from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
 from ..records import Records
 from .extent import Extent, parse_bbox, region_extent
+from ..render.style import DEFAULT_TITLE
 from .static import SIZES, STATIC_FORMATS, StaticOptions
 
 __all__ = ["FORMATS", "DEFAULT_TITLE", "ExportSettings", "parse_formats", "render_files", "file_names",
@@ -22,7 +23,6 @@ __all__ = ["FORMATS", "DEFAULT_TITLE", "ExportSettings", "parse_formats", "rende
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TITLE = "Foreign defense supplier footprint"
 FORMATS = ("html", "geojson", "png", "svg", "pdf", "gpkg", "kml", "csv", "embed")
 _TABLES = ("places", "facilities", "relationships")
 

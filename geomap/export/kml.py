@@ -53,7 +53,7 @@ def _when(parent: ET.Element, year: int | None) -> None:
         _sub(_sub(parent, "TimeStamp"), "when", str(year))
 
 
-def to_kml(records: Records, *, title: str = "Foreign defense supplier footprint", include_speculative: bool = False,
+def to_kml(records: Records, *, title: str = style.DEFAULT_TITLE, include_speculative: bool = False,
            gazetteer: GeoNamesGazetteer | None = None) -> str:
     """The footprint as a KML document (text)."""
     gaz = gazetteer or get_gazetteer()

@@ -45,7 +45,7 @@ _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
 class StaticOptions:
     """What the static map shows and how big it is."""
 
-    title: str = "Foreign defense supplier footprint"
+    title: str = style.DEFAULT_TITLE
     size: str = "slide"
     dpi: int = 300
     extent: Extent | None = None  # None: fitted to the records

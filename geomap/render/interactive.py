@@ -31,7 +31,7 @@ from ..output import COORDINATE_DECIMALS
 from ..records import Records
 from ..resources import read_json
 from .assets import INLINE_PREFIX, inline_assets
-from .style import for_script, supplier_colors  # one definition of the look for every renderer
+from .style import DEFAULT_TITLE, for_script, supplier_colors  # one definition of the look for every renderer
 
 __all__ = ["build_map", "render_html", "supplier_colors", "TileSource", "resolve_tiles"]
 
@@ -204,7 +204,7 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
     }
 
 
-def build_map(records: Records, *, title: str = "Foreign defense supplier footprint",
+def build_map(records: Records, *, title: str = DEFAULT_TITLE,
               tiles: str | None = None, include_speculative: bool = False,
               gazetteer: GeoNamesGazetteer | None = None) -> folium.Map:
     """Build the layered footprint map.

@@ -8,11 +8,13 @@ dashes, and the base map's colours.
 from __future__ import annotations
 
 __all__ = [
-    "supplier_colors", "IN_FORCE", "STATUS_CLASS", "CLASS_ORDER", "CLASS_LABEL", "GLYPHS", "glyph_label",
+    "DEFAULT_TITLE", "supplier_colors", "IN_FORCE", "STATUS_CLASS", "CLASS_ORDER", "CLASS_LABEL", "GLYPHS", "glyph_label",
     "glyph_path", "VAGUE_PRECISIONS", "RING_METRES", "link_width", "link_dash", "link_alpha",
     "BASE_FILL", "BASE_EDGE", "RECIPIENT_FILL", "RECIPIENT_EDGE", "recipient_opacity", "GLYPH_EDGE",
     "HALTED_FILL", "HALTED_EDGE", "HALTED_CROSS", "for_script",
 ]
+
+DEFAULT_TITLE = "Foreign defense supplier footprint"
 
 # Colour-blind-safe colours: the Okabe–Ito palette for the main suppliers (the same colour on
 # every map), then Paul Tol's muted scheme for the others, in code order.
