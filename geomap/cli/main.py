@@ -27,6 +27,11 @@ strict_option = click.option(
     help="Stop at the first bad file, record or line (exit 1) instead of skipping it with a warning (exit 3).")
 
 
+curation_option = click.option(
+    "--records", "curation", default=None, type=click.Path(path_type=Path),
+    help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id, applied first.")
+
+
 def _exit_if_skipped(ctx: click.Context, skipped: list[InputError] | None) -> None:
     if skipped:
         ctx.exit(EXIT_SKIPPED)
@@ -82,8 +87,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
               help=f"What to write (comma-separated or repeated): {', '.join(FORMATS)}. Default: html,geojson.")
 @click.option("--embed", is_flag=True, help="Also write footprint.embed.html, an <iframe> snippet for a briefing page.")
 @static_options
-@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
-              help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
+@curation_option
 @click.option("--cache", "cache_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Readings cache (SQLite) that makes rebuilds incremental "
                    "[default: readings.sqlite in geomap's cache folder].")
@@ -141,8 +145,7 @@ Examples:
 @static_options
 @map_options
 @filter_options
-@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
-              help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
+@curation_option
 @strict_option
 @project_options
 @verbosity_options
@@ -245,8 +248,7 @@ Examples:
               help="Map file to write (default: RECORDS_DIR/footprint.html, or output/footprint.html with --store).")
 @map_options
 @filter_options
-@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
-              help="Analyst corrections (YAML or CSV) that add, correct or suppress records by id.")
+@curation_option
 @verbosity_options
 @click.pass_obj
 def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | None, title: str, tiles: str | None,
@@ -313,8 +315,7 @@ Examples:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--records-dir", type=click.Path(path_type=Path),
               help="Score the GeoJSON records of a build folder instead of reading INPUTS.")
-@click.option("--records", "curation", default=None, type=click.Path(path_type=Path),
-              help="Apply these analyst corrections (YAML or CSV) before scoring.")
+@curation_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def evaluate_records_command(gold: Path, inputs: tuple[Path, ...], records_dir: Path | None, curation: Path | None,
                              fmt: str) -> None:
