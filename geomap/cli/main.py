@@ -116,7 +116,7 @@ def build(ctx: click.Context, curation: Path | None, cache_path: Path | None, no
                        progress=progress_for(ctx, "Reading articles"),
                        cache=None if no_cache else cache_path or default_cache_path(),
                        workers=workers, scheduler=scheduler, store=store, skipped=skipped)
-    summary(ctx, f"{len(result.records.articles)} articles read", result.records, result.shown, result.files,
+    summary(ctx, f"{len(result.records.articles)} article{'s' * (len(result.records.articles) != 1)} read", result.records, result.shown, result.files,
             settings.record_filter)
     _exit_if_skipped(ctx, skipped)
 

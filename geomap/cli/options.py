@@ -161,7 +161,9 @@ def summary(ctx: click.Context, source: str, read: Records, shown: Records, writ
         return
 
     def counts(r: Records) -> str:
-        return f"{len(r.places)} places, {len(r.facilities)} facilities, {len(r.relationships)} relationships"
+        return ", ".join(f"{len(items)} {word if len(items) == 1 else words}" for items, word, words in (
+            (r.places, "place", "places"), (r.facilities, "facility", "facilities"),
+            (r.relationships, "relationship", "relationships")))
 
     lines = [f"{source}: {counts(read)}"]
     if record_filter.narrows:

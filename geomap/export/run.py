@@ -41,7 +41,7 @@ def load_records(inputs: Sequence[Path], progress: Callable[[Iterable, int], Ite
     from ..pipeline import extract_records
 
     records = extract_records(inputs or [Path("seeds")], progress=progress, skipped=skipped)
-    return f"{len(records.articles)} articles read", records
+    return f"{len(records.articles)} article{'s' * (len(records.articles) != 1)} read", records
 
 
 def _targets(out: Path, formats: tuple[str, ...]) -> tuple[Path, tuple[str, ...], str | None, str]:
