@@ -61,7 +61,7 @@ _PLACE_PREFIXES = {
 # Words that name provinces in some countries ("Central", "Eastern", "Capital") but are
 # ordinary descriptive words in English text.
 _GENERIC_AREA_WORDS = _PLACE_PREFIXES | {
-    "north", "south", "east", "west", "capital", "centre", "center", "coast", "bay", "bar", "store", "island",
+    "capital", "centre", "center", "coast", "bay", "bar", "store", "island",
     "islands", "lakes", "valley", "highlands", "interior", "plateau", "mary", "paul", "van",
 }
 _CONNECTORS = {"of", "de", "del", "es", "la", "las", "los", "do", "da", "dos", "das", "upon", "on",
