@@ -6,7 +6,10 @@ with files of the same names in a folder of their own (``--dictionaries FOLDER``
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +23,9 @@ import yaml
 from .exc import ConfigurationError
 from .model import STATUS_ORDER
 from .resources import data_path, read_tsv
+from .usercache import load_or_build
 
-__all__ = ["Actor", "EquipmentPattern", "Dictionaries", "PrefixIndex", "load_dictionaries", "STATUS_ORDER"]
+__all__ = ["Actor", "EquipmentPattern", "Dictionaries", "PrefixIndex", "first_strings_of", "load_dictionaries", "STATUS_ORDER"]
 
 @dataclass(frozen=True)
 class Actor:
@@ -125,6 +129,33 @@ def _fold(s: str) -> str | None:
     return "".join(c.lower() for c in s)
 
 
+def first_strings_of(rx: re.Pattern[str]) -> list[str] | None:
+    """The strings every match of a pattern led by ``(?<![\\w-])`` starts with (sorted), read
+    from its parsed form; None when the pattern is not led so or does not say."""
+    if not rx.pattern.startswith(_LED) or rx.flags & re.ASCII:
+        return None
+    found = _prefixes(list(_re_parser.parse(rx.pattern, rx.flags)), _PREFIX_LENGTH)
+    return None if found is None else sorted(found)
+
+
+def _cached_first_strings(patterns: list[re.Pattern[str]]) -> list[list[str] | None]:
+    """:func:`first_strings_of` every pattern, kept in the user cache folder: parsing the
+    dictionaries' patterns again takes longer than coding a short article."""
+    digest = hashlib.sha256(f"{_PREFIX_LENGTH} {sys.version_info[:2]}".encode())
+    for rx in patterns:
+        digest.update(f"\x00{rx.flags}:{rx.pattern}".encode("utf-8", "surrogatepass"))
+
+    def decode(data: bytes) -> list[list[str] | None]:
+        found = json.loads(data)
+        if not isinstance(found, list) or len(found) != len(patterns):
+            raise ValueError("not the first strings of these patterns")
+        return found
+
+    return load_or_build("dictionary-prefixes", digest.hexdigest()[:20], "json",
+                         lambda: [first_strings_of(rx) for rx in patterns],
+                         lambda found: json.dumps(found, ensure_ascii=True).encode(), decode)
+
+
 class PrefixIndex:
     """Where in a text each of a list of patterns can match.
 
@@ -135,7 +166,8 @@ class PrefixIndex:
     be told is "unindexed" and scanned as usual.
     """
 
-    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+    def __init__(self, patterns: list[re.Pattern[str]], first_strings: list[list[str] | None] | None = None) -> None:
+        """``first_strings`` are :func:`first_strings` of each pattern, when already known."""
         self.patterns = patterns
         self.key = {id(rx): i for i, rx in enumerate(patterns)}
         self.exact: dict[str, list[int]] = {}
@@ -143,10 +175,10 @@ class PrefixIndex:
         self.after_word: dict[str, list[int]] = {}
         folded_ids = []
         unindexed = set()
+        if first_strings is None:
+            first_strings = [first_strings_of(rx) for rx in patterns]
         for i, rx in enumerate(patterns):
-            found = None
-            if rx.pattern.startswith(_LED) and not rx.flags & re.ASCII:
-                found = _prefixes(list(_re_parser.parse(rx.pattern, rx.flags)), _PREFIX_LENGTH)
+            found = set(first_strings[i]) if first_strings[i] is not None else None
             if not found or any(not p or not (_WORD_CHAR.match(p) or p[0] == _AFTER_WORD) for p in found):
                 unindexed.add(i)
                 continue
@@ -240,7 +272,8 @@ class Dictionaries:
             scanned = [self.actor_re, self.lowercase_demonym_re, self.origin_adjective_re, *self.kinds.values(),
                        *self.facilities.values(), *self.status.values(), self.generic, self.buyer_verbs,
                        self.presence_cues, self.denial, self.ongoing, *(eq.pattern for eq in self.equipment)]
-            self.index = PrefixIndex([rx for rx in scanned if rx is not None])
+            patterns = [rx for rx in scanned if rx is not None]
+            self.index = PrefixIndex(patterns, _cached_first_strings(patterns))
         return self.index
 
 

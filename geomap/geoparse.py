@@ -20,6 +20,7 @@ from .geocode.gazetteer import (PRECISION_OF_KIND, Entry, GeoNamesGazetteer, get
 from .model import Toponym
 from .resources import read_tsv
 from .text import TOKEN_RE, is_title_case_line, starts_sentence
+from .usercache import load_or_build, package_version
 
 __all__ = ["Geoparser", "Candidate", "load_demonyms"]
 
@@ -95,14 +96,33 @@ def _common_words(n: int = 8000) -> frozenset[str]:
 _COMMON: dict[int, frozenset[str]] = {}
 
 
+_COMMON_CACHED = 8000  # words kept in the user cache: importing wordfreq to list them takes 0.7 s
+
+
 def _load_common_words(n: int) -> frozenset[str]:
     """The ``n`` most frequent English words: a place name spelt like one needs more than a
-    capital letter, and the first 400 ("the", "we", "for") are never places on their own."""
-    try:
-        from wordfreq import top_n_list
-    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
-        return frozenset()
-    return frozenset(top_n_list("en", n))
+    capital letter, and the first 400 ("the", "we", "for") are never places on their own.
+
+    The list comes from the installed ``wordfreq`` and is kept in the user cache folder, keyed
+    by wordfreq's version."""
+    if n > _COMMON_CACHED:
+        return frozenset(_wordfreq_top(n))
+
+    def decode(data: bytes) -> list[str]:
+        words = data.decode("utf-8").split("\n")
+        if len(words) != _COMMON_CACHED:
+            raise ValueError(f"{len(words)} words, expected {_COMMON_CACHED}")
+        return words
+
+    words = load_or_build("common-words-en", package_version("wordfreq"), "txt",
+                          lambda: _wordfreq_top(_COMMON_CACHED), lambda w: "\n".join(w).encode("utf-8"), decode)
+    return frozenset(words[:n])
+
+
+def _wordfreq_top(n: int) -> list[str]:
+    from wordfreq import top_n_list
+
+    return top_n_list("en", n)
 
 
 @dataclass

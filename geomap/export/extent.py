@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from shapely.geometry import shape
 
 from ..exc import ConfigurationError
 from ..resources import read_json
@@ -71,6 +70,8 @@ def parse_bbox(text: str | list | tuple) -> Extent:
 
 @lru_cache(maxsize=1)
 def _country_shapes() -> dict[str, tuple[str, object]]:
+    from shapely.geometry import shape
+
     out = {}
     for feat in read_json("countries.geojson")["features"]:
         cc = feat["properties"].get("iso_a2")

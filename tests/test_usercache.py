@@ -1,0 +1,56 @@
+"""Files geomap derives once and keeps in the user cache folder: the English word list and the
+first strings of the dictionaries' patterns. A bad file is rebuilt; a folder that cannot be
+written costs only time."""
+
+import json
+import logging
+
+import pytest
+
+from geomap import geoparse
+from geomap.dictionaries import first_strings_of, load_dictionaries
+
+
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_word_list_is_cached_and_a_corrupt_one_rebuilt(cache_folder, caplog):
+    words = geoparse._load_common_words(400)
+    assert {"the", "for", "we"} <= words and len(words) == 400
+    [cached] = cache_folder.glob("common-words-en-*.txt")
+    assert len(cached.read_text(encoding="utf-8").split("\n")) == geoparse._COMMON_CACHED
+    assert geoparse._load_common_words(8000) >= words
+
+    cached.write_bytes(b"the\nfor")  # truncated
+    (cache_folder / "common-words-en-0.0.txt").write_text("stale", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert geoparse._load_common_words(400) == words
+    assert "corrupt cache file" in caplog.text
+    assert [p.name for p in cache_folder.glob("common-words-en-*.txt")] == [cached.name]
+
+
+def test_cached_first_strings_give_the_same_index(cache_folder):
+    fresh = load_dictionaries().prefix_index()  # parses every pattern and writes the cache
+    [cached] = cache_folder.glob("dictionary-prefixes-*.json")
+    stored = json.loads(cached.read_text())
+    assert stored == [first_strings_of(rx) for rx in fresh.patterns]
+    warm = load_dictionaries().prefix_index()  # from the file
+    assert (warm.exact, warm.folded, warm.after_word, warm.unindexed) == \
+        (fresh.exact, fresh.folded, fresh.after_word, fresh.unindexed)
+    assert len(fresh.exact) + len(fresh.folded) > 500
+
+    cached.write_text(json.dumps(stored[:-1]))  # the file of other patterns is not trusted
+    again = load_dictionaries().prefix_index()
+    assert again.exact == fresh.exact and len(json.loads(cached.read_text())) == len(stored)
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_time(tmp_path, monkeypatch, caplog):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(blocked / "geomap"))
+    with caplog.at_level(logging.WARNING):
+        assert "the" in geoparse._load_common_words(400)
+    assert "cannot write the cache" in caplog.text
