@@ -34,10 +34,11 @@ __all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "cac
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 12
+INDEX_FORMAT = 13
 DATA_FILES = ["countries.geojson", "admin_areas.tsv", "country_aliases.tsv", "regions.json"]
 MIN_CITY_POPULATION = 500
 ALTERNATES_MIN_POPULATION = 15000
+MAIN_TERRITORY_GAP_DEGREES = 2.0  # islands this near the main territory belong to it (about 200 km)
 PRECISION_OF_KIND = {"country": "country", "admin": "admin", "city": "city", "site": "site",
                      "region": "region", "water": "region", "other": "city"}
 
@@ -252,20 +253,33 @@ def _most_important_first(priors: list[float], ids: list[int]) -> int | tuple[in
 
 
 def main_territory_centre(geometry: dict) -> tuple[float, float]:
-    """(lat, lon) of a country's centre: the equal-area centroid of its largest polygon.
+    """(lat, lon) of a country's centre: the equal-area centroid of its main territory.
 
-    This is the convention of the gazetteers that geoparsing is scored against (GeoNames and
-    Wikipedia place a country near the middle of its main territory: the United States at
-    about 40 N 99 W, not Alaska's pull or a label point); a centroid that falls outside a
-    crescent-shaped country (Vietnam) is moved to the nearest point of its territory.
+    The main territory is the largest polygon with the islands chained to it, each within
+    ``MAIN_TERRITORY_GAP_DEGREES`` of the others: an archipelago (Indonesia, the Philippines,
+    Japan, New Zealand, Canada's Arctic islands) is one territory, while Alaska, Hawaii and
+    overseas departments are not. This is the convention of the gazetteers that geoparsing is
+    scored against (GeoNames and Wikipedia place a country near the middle of its main
+    territory: the United States at about 40 N 99 W, not Alaska's pull or a label point); a
+    centroid that falls outside a crescent-shaped country (Vietnam) is moved to the nearest
+    point of its territory.
     """
     import numpy as np
     import shapely
-    from shapely.geometry import Point, shape
+    from shapely.geometry import MultiPolygon, Point, shape
     from shapely.ops import nearest_points
 
     geom = shape(geometry)
-    main = max(getattr(geom, "geoms", [geom]), key=lambda poly: poly.area)
+    parts = sorted(getattr(geom, "geoms", [geom]), key=lambda poly: poly.area, reverse=True)
+    core, rest = [parts[0]], parts[1:]
+    while rest:
+        joined = shapely.union_all(core)
+        near = [poly for poly in rest if joined.distance(poly) < MAIN_TERRITORY_GAP_DEGREES]
+        if not near:
+            break
+        core += near
+        rest = [poly for poly in rest if all(poly is not n for n in near)]
+    main = MultiPolygon(core) if len(core) > 1 else core[0]
     lam0, phi0 = math.radians(main.centroid.x), math.radians(main.centroid.y)
 
     def to_plane(lonlat):  # Lambert azimuthal equal-area on the sphere, centred on the polygon
