@@ -691,9 +691,12 @@ class Extractor:
         specific.sort()
         first_trigger = min([s for s, _e, _k in specific] + [g.start() for g in generics] + [sent.end])
         buyer = self._search(self.d.buyer_verbs, text, sent.start, sent.end)
+        # Trainees follow the word that says training was given, not a training centre named earlier.
+        training_words = [s for s, _e, k in triggers if k == "training" and not any(f[0] <= s < f[1] for f in facility_hits)]
         sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer,
                                training=any(k == "training" for _s, _e, k in specific),
-                               training_at=min((s0 for s0, _e, k in specific if k == "training"), default=None),
+                               training_at=min(training_words or [s0 for s0, _e, k in specific if k == "training"],
+                                               default=None),
                                presence=any(k == "presence" for _s, _e, k in specific))
         countries = sorted({a.country for a in actors} | set(sup))
         kinds_present = {k for _s, _e, k in specific}
