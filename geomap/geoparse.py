@@ -72,6 +72,8 @@ _ADMIN_CUES_BEFORE = re.compile(
     r"distrito|provincia|región|departamento|estado|municipio|prefecture)\s+of\s+(?:the\s+)?$", re.I)
 _ADMIN_CUES_AFTER = re.compile(
     r"^\s+(?:district|province|region|department|county|parish|municipality|governorate|oblast|prefecture)\b", re.I)
+# "Washington state", "New York state": lower case, since "Ohio State" names a university.
+_STATE_CUE_AFTER = re.compile(r"^\s+state\b")
 
 
 @lru_cache(maxsize=1)
@@ -207,7 +209,8 @@ class Geoparser:
             if self._keep(doc, i, j, cand):
                 before = text[max(doc.line_start(cand.start), cand.start - 40):cand.start]
                 after = text[cand.end:cand.end + 20]
-                cand.admin_cue = bool(_ADMIN_CUES_BEFORE.search(before) or _ADMIN_CUES_AFTER.match(after))
+                cand.admin_cue = bool(_ADMIN_CUES_BEFORE.search(before) or _ADMIN_CUES_AFTER.match(after)
+                                      or _STATE_CUE_AFTER.match(after))
                 out.append(cand)
                 pos = doc.ends[j - 1]
         self._link_qualifiers(text, out)
@@ -330,12 +333,28 @@ class Geoparser:
         return self.gazetteer.has_key(key) or key in load_demonyms()
 
     def _link_qualifiers(self, text: str, cands: list[Candidate]) -> None:
-        """Link "Lima, Ohio" style pairs: the second names an area containing the first."""
-        for a, b in zip(cands, cands[1:]):
-            if re.fullmatch(r",\s*", text[a.end:b.start]) and not b.demonym:
-                quals = [q for q in b.entries if q.kind in ("country", "admin")]
-                if quals and any(self.gazetteer.qualifies(q, e) for q in quals for e in a.entries):
+        """Link "Lima, Ohio" style pairs: the second names an area containing the first.
+
+        Names in a comma-separated chain are qualifiers only if every one may contain the one
+        before it ("Dallas, Texas, United States"); otherwise the chain is an enumeration
+        ("Mexico, China, Japan, Ukraine": not the town of China in Japan)."""
+        chain: list[Candidate] = []
+        for a, b in zip(cands, [*cands[1:], None]):
+            chain.append(a)
+            if b is not None and re.fullmatch(r",\s*", text[a.end:b.start]):
+                continue
+            links = [self._qualifier_of(a, b) for a, b in zip(chain, chain[1:])]
+            if all(links):
+                for a, b in zip(chain, chain[1:]):
                     a.qualifier = b
+            chain = []
+
+    def _qualifier_of(self, a: Candidate, b: Candidate) -> bool:
+        """Whether ``b`` may name an area containing ``a``."""
+        if b.demonym:
+            return False
+        quals = [q for q in b.entries if q.kind in ("country", "admin")]
+        return any(self.gazetteer.qualifies(q, e) for q in quals for e in a.entries)
 
     # ---------------------------------------------------------------- resolution
     def resolve(self, cands: list[Candidate]) -> list[Candidate]:
@@ -412,7 +431,7 @@ class Geoparser:
                             inside = sum(1 for p in points if p.country == cc and gaz.admin1_name(p) == e.name)
                             s += 4.0 * min(inside, 2)
                             # Sibling areas named beside it: "Georgia and Florida" are US states.
-                            s += 2.0 * min(sum(1 for a in admin1s if a.country == cc and a.id != e.id), 2)
+                            s += 2.0 * min(sum(1 for a in admin1s if a.country == cc and a.id != e.id), 4)
                     if c.admin_cue and e.kind == "admin":
                         s += 2.0
                     if pairs and _pairs_with(gaz, e, pairs):
