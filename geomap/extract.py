@@ -34,6 +34,8 @@ _BOUGHT_FROM = re.compile(
     r"compr(?:[oó]|aron|a|an|ou|aram|ad[oa]s?)|adquiri(?:[oó]|eron|u|ram|d[oa]s?)|recibi[oó]|recebeu)\s+(?:[\w$.,-]+\s+){0,8}?"
     r"(?:from|a|de|à|ao|da|do|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
 # "the United States, which delivered ...": a relative clause that makes its antecedent the supplier.
+_POSSESSIVE_GOODS = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:weapons|arms|armou?r|hardware|equipment|arsenal|fleet|inventory)\b", re.I)
 _WHICH_SUPPLIED = re.compile(
     r"['’]?s?,?\s+(?:which|that|who|que)\s+(?:has\s+|had\s+|have\s+)?(?:also\s+|already\s+)?"
     r"(?:delivered|supplied|sold|built|provided|donated|trained|entreg[oó]|vendi[oó]|suministr[oó]|entregou|vendeu)\b", re.I)
@@ -97,6 +99,13 @@ _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s—\s|—|\bwhile\b|\bwhereas\b|\bbut\b|\bmientras\b|\bpero\b|\benquanto\b", re.I)
 _YEAR = re.compile(r"(?<![\d$.,])(19[5-9]\d|20[0-4]\d)(?![\d])")
+_SINCE = re.compile(r"\b(?:since|desde|from|a partir de)\s+(?:the\s+|el\s+|o\s+)?(?:end of\s+|late\s+|early\s+)?$", re.I)
+# "last year", "el año pasado", "no próximo ano": a year counted from the article's own
+_RELATIVE_YEAR = re.compile(
+    r"\b(?:(?P<last>(?:last|previous|past) year|(?:año|ano) pasado|ano passado)"
+    r"|(?P<this>this year|(?:este|neste|esse) (?:año|ano))"
+    r"|(?P<next>next year|(?:próximo|proximo) (?:año|ano)|(?:año|ano) que vem|año que viene))\b", re.I)
+_YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
 _RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|–)\s+(19[5-9]\d|20[0-4]\d)\b", re.I)
 # A sentence that refers back to a deal or facility the article has named ("the agreement").
 _ANAPHOR = re.compile(
@@ -547,6 +556,8 @@ class Extractor:
                         continue
                 if a.country in trainees:
                     rec[a.country] += 3.0
+                elif a.source == "country" and _POSSESSIVE_GOODS.match(after) and self.d.exporter_share.get(a.country, 0) < 1:
+                    rec[a.country] += 1.5  # "80% of Vietnam's weapons": whose they are, not who made them
                 elif self.d.supplier_after.match(after) or _WHICH_SUPPLIED.match(after) or (
                         presence and _FORCES_AFTER.match(after) and not _joined(text, a, actors)):
                     sup[a.country] += 3.0
@@ -645,15 +656,25 @@ class Extractor:
                 break
         return start, end
 
-    def _year(self, text: str, sent: Sentence, anchor: int, article: Article) -> int | None:
+    def _year(self, text: str, sent: Sentence, anchor: int, article: Article, ongoing: bool = False) -> int | None:
+        """The year of a report: a range's last year, else the year the sentence names nearest
+        to ``anchor`` ("last year" counts from the article's year), else the article's year. A
+        state that holds now (``ongoing``) "since 2018" is reported for the article's year."""
         seg = text[sent.start:sent.end]
         rng = _RANGE.search(seg)
         if rng:
             return int(rng.group(2))
-        years = [(abs(sent.start + m.start() - anchor), int(m.group(1))) for m in _YEAR.finditer(seg)]
+        dateline = _DATELINE.match(seg)
+        body = dateline.end() if dateline else 0  # the dateline's year is the article's, a fallback
+        own_year = article.year or next((int(m.group(1)) for m in _YEAR.finditer(seg, 0, body)), None)
+        years = [(abs(sent.start + m.start() - anchor), int(m.group(1))) for m in _YEAR.finditer(seg, body)
+                 if not (ongoing and _SINCE.search(seg, max(0, m.start() - 14), m.start()))]
+        if own_year is not None:
+            years += [(abs(sent.start + m.start() - anchor), own_year + _YEAR_OFFSET[m.lastgroup])
+                      for m in _RELATIVE_YEAR.finditer(seg, body)]
         if years:
             return min(years)[1]
-        return article.year
+        return own_year
 
     def _speculative(self, text: str, sent: Sentence, trig_start: int, in_scenario: bool) -> bool:
         if in_scenario:
@@ -812,7 +833,8 @@ class Extractor:
                     status, where = self._status(text, sent.start, sent.end)
                 if status == "unknown" and kind in _ONGOING_KINDS and self._search(self.d.ongoing, text, cstart, cend):
                     status = "operational"
-                year = self._year(text, sent, where if where is not None else anchor, article)
+                year = self._year(text, sent, where if where is not None else anchor, article,
+                                  ongoing=status == "operational")
                 spec = all(self._speculative(text, sent, t[0], in_scenario) for t in ts)
                 in_clause = _dedupe([t for s0, _e, t, _o in equipment if cstart <= s0 < cend])
                 kinds_here = {k for _s, _e, k in trig_list}
@@ -831,7 +853,7 @@ class Extractor:
             status, where = self._status(text, cstart, cend)
             if status == "unknown":
                 status, where = self._status(text, sent.start, sent.end)
-            year = self._year(text, sent, where if where is not None else fs, article)
+            year = self._year(text, sent, where if where is not None else fs, article, ongoing=status == "operational")
             spec = self._speculative(text, sent, fs, in_scenario)
             operators = sorted({a.org.name for a in actors if a.org is not None and a.country in (supplier, host)})
             gear = _dedupe([t for s0, _e, t, _o in equipment if cstart <= s0 < cend]) or (
