@@ -34,6 +34,10 @@ _BOUGHT_FROM = re.compile(
     r"compr(?:[oó]|aron|a|an|ou|aram|ad[oa]s?)|adquiri(?:[oó]|eron|u|ram|d[oa]s?)|recibi[oó]|recebeu)\s+(?:[\w$.,-]+\s+){0,8}?"
     r"(?:from|a|de|à|ao|da|do|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
 # "the United States, which delivered ...": a relative clause that makes its antecedent the supplier.
+# "the Alliance of Sahel States", "Partnership for Peace": a capitalised alliance is a body's name
+_NAMED_BODY = re.compile(r"Alliance|Partnership|Alianza|Alian[cç]a|Parceria")
+# "the Korean contract", "the Russian offer": a major exporter's adjective on a deal names the vendor
+_DEAL_AFTER = re.compile(r"\s+(?:contracts?|deals?|offers?|bids?|proposals?|contratos?|ofertas?|propuestas?|propostas?)\b", re.I)
 _POSSESSIVE_GOODS = re.compile(
     r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:weapons|arms|armou?r|hardware|equipment|arsenal|fleet|inventory)\b", re.I)
 _WHICH_SUPPLIED = re.compile(
@@ -308,7 +312,7 @@ class Extractor:
         last_recipients: dict[int, list[str]] = {}
         pending: list[tuple[Sentence, bool, list[_Actor]]] = []
         named = self._named_countries(text, cands)
-        host = _main_host(named)
+        host = _main_host(named, self.d.exporter_share)
         for sent, in_scenario in zip(sentences, scenario):
             if not self._may_report(text, sent):
                 continue  # no trigger, deal word or facility word can match: nothing to code
@@ -556,6 +560,9 @@ class Extractor:
                         continue
                 if a.country in trainees:
                     rec[a.country] += 3.0
+                elif a.source == "demonym" and _DEAL_AFTER.match(after) and self.d.exporter_share.get(a.country, 0) >= 1:
+                    sup[a.country] += 3.0
+                    explicit.add(a.country)
                 elif a.source == "country" and _POSSESSIVE_GOODS.match(after) and self.d.exporter_share.get(a.country, 0) < 1:
                     rec[a.country] += 1.5  # "80% of Vietnam's weapons": whose they are, not who made them
                 elif self.d.supplier_after.match(after) or _WHICH_SUPPLIED.match(after) or (
@@ -580,7 +587,8 @@ class Extractor:
             elif _COUNTERPART_WITH.search(before[-60:]) and a.source != "org" \
                     and self.d.exporter_share.get(a.country, 0) < 1:
                 rec[a.country] += 1.5  # "military cooperation with Cuba" (a major exporter is left to its prior)
-            elif _RECIPIENT_PREPS.search(before[-40:]) and not _ATTRIBUTION.search(before[-40:]):
+            elif _RECIPIENT_PREPS.search(before[-40:]) and not _ATTRIBUTION.search(before[-40:]) and not (
+                    a.source == "demonym" and _DEAL_AFTER.match(after)):
                 if a.source == "place" and sup[a.country] > 0:
                     pass  # "Brasil ofreció … vehículos fabricados en Sete Lagoas": where the supplier makes them
                 elif trainees and a.country not in trainees:
@@ -692,7 +700,8 @@ class Extractor:
                        host: str | None = None):
         text = article.text
         triggers = self._triggers(text, sent)
-        generics = list(self._finditer(self.d.generic, text, sent.start, sent.end))
+        generics = [g for g in self._finditer(self.d.generic, text, sent.start, sent.end)
+                    if not (g.start() > sent.start and _NAMED_BODY.fullmatch(g.group()))]
         facility_hits = self._facility_hits(text, sent)
         triggers, facility_hits = self._filter_triggers(text, sent, actors, triggers, facility_hits, host)
         if not triggers and not generics and not facility_hits:
@@ -773,8 +782,9 @@ class Extractor:
             recipients = [c for c in carry if c != supplier]
         if supplier is not None and not recipients and host and host != supplier and (
                 _THE_COUNTRY.search(text, sent.start, sent.end)
-                or (len(named) == 1 and all(k in _HOST_KINDS for _s, _e, k in specific) and (specific or any(
-                    a.org is not None and self._supplier_side(a.org) for a in actors)))):
+                or (len(named) == 1 and all(k in _HOST_KINDS for _s, _e, k in specific)
+                    and not (specific and all(_ORIGIN_ADJECTIVE.match(text, s0) for s0, _e, _k in specific))
+                    and (specific or any(a.org is not None and self._supplier_side(a.org) for a in actors)))):
             recipients = [host]  # "in the country", or a supplier alone offering or selling: to the article's host
         if supplier is None or not recipients:
             return results, [], recipients
@@ -1002,9 +1012,12 @@ def _advance(report: "ReportedRelation | ReportedFacility", status: str | None) 
         report.evidence = replace(report.evidence, status=status)
 
 
-def _main_host(named: Counter[str]) -> str | None:
-    """The country the article names most often: the one "in the country" refers to."""
-    return named.most_common(1)[0][0] if named else None
+def _main_host(named: Counter[str], exporter_share: dict[str, float]) -> str | None:
+    """The country "in the country" refers to: the one the article names most often, a major
+    exporter's mentions counting half (an article from Ankara about Turkish drones in Niger is
+    hosted by Niger)."""
+    weighted = [(n * (0.5 if exporter_share.get(cc, 0) >= 1 else 1.0), n, cc) for cc, n in named.items()]
+    return max(weighted)[2] if weighted else None
 
 
 def _joined(text: str, a: _Actor, actors: list[_Actor]) -> bool:
