@@ -11,6 +11,7 @@ per name per article.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -168,6 +169,7 @@ class Geoparser:
         self.gazetteer = gazetteer or get_gazetteer()
         self.demonyms = demonyms
         self._starters: dict[str, tuple[int, bool]] = {}
+        self._matches: dict[str, tuple | None] = {}
 
     # ---------------------------------------------------------------- recognition
     def recognize(self, text: str) -> list[Candidate]:
@@ -178,9 +180,11 @@ class Geoparser:
         place name are matched further, as far as the longest key beginning with them, with
         the few words around them tokenised on demand.
         """
-        starters = self._starters
-        if len(starters) > 500_000:  # a bounded memo of the capitalised words seen
+        starters, matches = self._starters, self._matches
+        if len(starters) > 500_000:  # bounded memos of the capitalised words and runs seen
             starters.clear()
+        if len(matches) > 500_000:
+            matches.clear()
         title_case: dict[int, bool] = {}
         out: list[Candidate] = []
         pos = 0
@@ -193,11 +197,21 @@ class Geoparser:
             span, alone = starter
             if not span or not alone and not _CONTINUATION_RE.match(text, pos):
                 continue  # no name starts with this word, or only longer ones and none follows
-            doc = _Words(text, m.start(), _RUN_RE.match(text, m.start()).end(), title_case)
-            found = self._longest_match(doc, 0, span)
+            start = m.start()
+            run_end = _RUN_RE.match(text, start).end()
+            after = TOKEN_RE.search(text, run_end)
+            # The longest name depends only on the run and the word after it: remembered.
+            run = text[start:run_end if after is None else after.end()]
+            found = matches.get(run, _UNSEEN)
             if found is None:
                 continue
+            doc = _Words(text, start, run_end, after, title_case)
+            if found is _UNSEEN:
+                found = matches[run] = self._longest_match(doc, 0, span)
+                if found is None:
+                    continue
             j, key, entries, is_demonym, compound = found
+            entries = list(entries)
             i = doc.add_words_before()  # for the context tests, only now that a name matched
             j += i
             cand = Candidate(doc.starts[i], doc.name_end(j - 1), "", key, entries,
@@ -372,8 +386,9 @@ class Geoparser:
         # First pass: context-free choice; then two passes with the others' choices as context.
         for c in cands:
             c.choice = max(c.entries, key=_prior)
+        pairing = _Pairing(gaz, cands)
         for _ in range(2):
-            if not self._pass(cands):
+            if not self._pass(cands, pairing):
                 break  # nothing changed: another pass would score the same
         # One sense per name per document: the best-supported reading wins for every mention.
         by_key: dict[str, list[Candidate]] = defaultdict(list)
@@ -394,10 +409,9 @@ class Geoparser:
                         c.choice = pick
         return cands
 
-    def _pass(self, cands: list[Candidate]) -> bool:
+    def _pass(self, cands: list[Candidate], pairing: "_Pairing") -> bool:
         """Score every candidate's entries with the other names' current choices as context;
         whether any choice changed."""
-        gaz = self.gazetteer
         changed = False
         groups: dict[str, list[Candidate]] = {}
         for c in cands:
@@ -409,38 +423,19 @@ class Geoparser:
                     c.score = _prior(c.choice)
                     c.scores = {c.choice.id: c.score}
                 continue
-            support, points, admins, admin1s = _context(cands, key)
-            pairs = _pairing_readings(cands, key, group)
-            admin_countries = {a.country for a in admins}
-            us_states = {a.name for a in admins if a.country == "US" and a.level == 1}
-            point_countries = {p.country for p in points}
+            context = _Context(self.gazetteer, cands, key)
+            scored: dict[tuple, dict[str, float]] = {}  # mentions with the same readings score the same
             for c in group:
-                c.scores = {}
-                for e in c.entries:
-                    s = _prior(e)
-                    cc = e.country
-                    if e.kind != "country" and cc:
-                        s += 1.5 * min(support.get(cc, 0.0), 3.0)
-                    if e.kind in ("city", "admin") and (cc in admin_countries or cc in point_countries):
-                        if cc in admin_countries and _contained(gaz, e, admins, us_states):
-                            s += 6.0
-                        near = sum(1 for p in points if abs(p.lat - e.lat) < 1.4 and _lon_close(p.lon, e.lon, e.lat)
-                                   and p.id != e.id and km(p.lat, p.lon, e.lat, e.lon) < 150)
-                        s += 2.5 * min(near, 3)
-                        if e.kind == "admin" and e.level == 1:
-                            inside = sum(1 for p in points if p.country == cc and gaz.admin1_name(p) == e.name)
-                            s += 4.0 * min(inside, 2)
-                            # Sibling areas named beside it: "Georgia and Florida" are US states.
-                            s += 2.0 * min(sum(1 for a in admin1s if a.country == cc and a.id != e.id), 4)
-                    if c.admin_cue and e.kind == "admin":
-                        s += 2.0
-                    if pairs and _pairs_with(gaz, e, pairs):
-                        s += 4.0
-                    c.scores[e.id] = s
-                best = max(c.entries, key=lambda e: (c.scores[e.id], e.id))
+                readings = (c.admin_cue, *(e.id for e in c.entries))
+                scores = scored.get(readings)
+                if scores is None:
+                    scores = scored[readings] = {e.id: context.score(e, c.admin_cue) + pairing.bonus(e, key)
+                                                 for e in c.entries}
+                c.scores = scores
+                best = max(c.entries, key=lambda e: (scores[e.id], e.id))
                 changed = changed or best is not c.choice
                 c.choice = best
-                c.score = c.scores[best.id]
+                c.score = scores[best.id]
         return changed
 
     # ---------------------------------------------------------------- public API
@@ -450,68 +445,118 @@ class Geoparser:
         return [c.to_toponym() for c in cands if self.demonyms or not c.demonym]
 
 
-def _context(cands: list[Candidate], key: str) -> tuple:
+class _Context:
     """What the current choices of the names other than ``key`` say: country support,
-    points, administrative areas and first-level areas."""
-    support: dict[str, float] = {}
-    points: list[Entry] = []
-    admins: list[Entry] = []
-    admin1s: list[Entry] = []
-    seen = {key}
-    for o in cands:
-        e = o.choice
-        if o.key in seen or e is None:
-            continue
-        seen.add(o.key)  # a name repeated is one piece of evidence, not several
-        if e.country:
-            support[e.country] = support.get(e.country, 0.0) + (
-                0.5 if e.kind == "country" or e.capital or o.demonym else 1.0)
-        if e.kind == "admin":
-            admins.append(e)
-            if e.level == 1:
-                admin1s.append(e)
-        if e.kind in ("city", "admin") and not e.capital:
-            points.append(e)
-    return support, points, admins, admin1s
+    points, administrative areas and first-level areas, indexed by country (and points by
+    latitude) for scoring each reading of ``key``."""
+
+    __slots__ = ("admin1s", "admins", "gaz", "point_lats", "points", "points_by_lat", "support", "us_states")
+
+    def __init__(self, gaz: GeoNamesGazetteer, cands: list[Candidate], key: str) -> None:
+        self.gaz = gaz
+        self.support: dict[str, float] = {}
+        self.points: dict[str | None, list[Entry]] = {}
+        self.admins: dict[str | None, list[Entry]] = {}
+        self.admin1s: dict[str | None, list[Entry]] = {}
+        points: list[Entry] = []
+        seen = {key}
+        for o in cands:
+            e = o.choice
+            if o.key in seen or e is None:
+                continue
+            seen.add(o.key)  # a name repeated is one piece of evidence, not several
+            if e.country:
+                self.support[e.country] = self.support.get(e.country, 0.0) + (
+                    0.5 if e.kind == "country" or e.capital or o.demonym else 1.0)
+            if e.kind == "admin":
+                self.admins.setdefault(e.country, []).append(e)
+                if e.level == 1:
+                    self.admin1s.setdefault(e.country, []).append(e)
+            if e.kind in ("city", "admin") and not e.capital:
+                points.append(e)
+                self.points.setdefault(e.country, []).append(e)
+        self.us_states = {a.name for a in self.admin1s.get("US", ())}
+        self.points_by_lat = sorted(points, key=lambda p: p.lat)
+        self.point_lats = [p.lat for p in self.points_by_lat]
+
+    def score(self, e: Entry, admin_cue: bool) -> float:
+        """The prior of reading ``e`` plus what the context says for it."""
+        s = _prior(e)
+        cc = e.country
+        if e.kind != "country" and cc:
+            s += 1.5 * min(self.support.get(cc, 0.0), 3.0)
+        if e.kind in ("city", "admin") and (cc in self.admins or cc in self.points):
+            if cc in self.admins and self._contained(e):
+                s += 6.0
+            s += 2.5 * self._near(e)
+            if e.kind == "admin" and e.level == 1:
+                admin1_name = self.gaz.admin1_name
+                inside = sum(1 for p in self.points.get(cc, ()) if admin1_name(p) == e.name)
+                s += 4.0 * min(inside, 2)
+                # Sibling areas named beside it: "Georgia and Florida" are US states.
+                s += 2.0 * min(sum(1 for a in self.admin1s.get(cc, ()) if a.id != e.id), 4)
+        if admin_cue and e.kind == "admin":
+            s += 2.0
+        return s
+
+    def _near(self, e: Entry) -> int:
+        """How many points (up to 3) lie within 150 km of ``e``, ``e`` itself left out."""
+        lats = self.point_lats
+        near = 0
+        for n in range(bisect_left(lats, e.lat - 1.5), bisect_right(lats, e.lat + 1.5)):
+            p = self.points_by_lat[n]
+            if abs(p.lat - e.lat) < 1.4 and _lon_close(p.lon, e.lon, e.lat) and p.id != e.id \
+                    and km(p.lat, p.lon, e.lat, e.lon) < 150:
+                near += 1
+                if near == 3:
+                    break
+        return near
+
+    def _contained(self, e: Entry) -> bool:
+        """Whether an area named (other than ``e``) contains ``e`` (gaz.qualifies), with a US
+        town's state looked up once rather than compared with each state named."""
+        gaz, admins = self.gaz, self.admins.get(e.country, ())
+        if e.kind == "city" and e.country == "US":
+            if gaz.admin1_name(e) in self.us_states:
+                return True
+            return any(gaz.qualifies(a, e) for a in admins if a.level >= 2)
+        return any(a.id != e.id and gaz.qualifies(a, e) for a in admins)
 
 
-def _contained(gaz: GeoNamesGazetteer, e: Entry, admins: list[Entry], us_states: set[str]) -> bool:
-    """Whether one of ``admins`` (other than ``e``) contains ``e`` (gaz.qualifies), with a US
-    town's state looked up once rather than compared with each state named."""
-    if e.kind == "city" and e.country == "US":
-        if gaz.admin1_name(e) in us_states:
-            return True
-        return any(gaz.qualifies(a, e) for a in admins if a.level >= 2 or a.country != "US")
-    return any(a.id != e.id and gaz.qualifies(a, e) for a in admins)
+class _Pairing:
+    """Readings that may pair across names, whatever their current choice: a county's towns
+    and a town's county ("Gainesville" and "Hall County" are both in Georgia), indexed by
+    state, with the name that reads them."""
 
+    __slots__ = ("cities", "counties", "gaz")
 
-def _pairing_readings(cands: list[Candidate], key: str, group: list[Candidate]) -> list[Entry]:
-    """Readings of the other names that may pair with this name's: a county's towns and a
-    town's county ("Gainesville" and "Hall County" are both in Georgia), whatever the other
-    name's current choice. Empty unless one side is a county-level area."""
-    mine_county = any(e.kind == "admin" and e.level >= 2 for c in group for e in c.entries)
-    out: list[Entry] = []
-    for o in cands:
-        if o.key == key:
-            continue
-        for e in o.entries:
-            if (e.kind == "admin" and e.level >= 2) or (mine_county and e.kind == "city"):
-                out.append(e)
-    return out
+    def __init__(self, gaz: GeoNamesGazetteer, cands: list[Candidate]) -> None:
+        self.gaz = gaz
+        self.counties: dict[str, list[tuple[str, Entry]]] = {}
+        self.cities: dict[str, list[tuple[str, Entry]]] = {}
+        for o in cands:
+            for e in o.entries:
+                if e.kind == "admin" and e.level >= 2:
+                    self.counties.setdefault(e.admin1, []).append((o.key, e))
+                elif e.kind == "city":
+                    state = gaz.admin1_name(e)
+                    if state is not None:
+                        self.cities.setdefault(state, []).append((o.key, e))
 
-
-def _pairs_with(gaz: GeoNamesGazetteer, e: Entry, readings: list[Entry]) -> bool:
-    """Whether a town and a county among ``e`` and ``readings`` lie in the same state, within
-    60 km of each other."""
-    if e.kind == "city":
-        state = gaz.admin1_name(e)
-        return state is not None and any(
-            r.kind == "admin" and r.admin1 == state and abs(r.lat - e.lat) < 0.6 and km(r.lat, r.lon, e.lat, e.lon) < 60
-            for r in readings)
-    if e.kind == "admin" and e.level >= 2:
-        return any(r.kind == "city" and abs(r.lat - e.lat) < 0.6 and gaz.admin1_name(r) == e.admin1
-                   and km(r.lat, r.lon, e.lat, e.lon) < 60 for r in readings)
-    return False
+    def bonus(self, e: Entry, key: str) -> float:
+        """4 if a reading of another name than ``key`` pairs with ``e``: a town and a county in
+        the same state, within 60 km of each other."""
+        if e.kind == "city":
+            state = self.gaz.admin1_name(e)
+            others = self.counties.get(state, ()) if state is not None else ()
+        elif e.kind == "admin" and e.level >= 2:
+            others = self.cities.get(e.admin1, ())
+        else:
+            return 0.0
+        for k, r in others:
+            if k != key and abs(r.lat - e.lat) < 0.6 and km(r.lat, r.lon, e.lat, e.lon) < 60:
+                return 4.0
+        return 0.0
 
 
 def _notable(e: Entry, word: str) -> bool:
@@ -575,12 +620,12 @@ class _Words:
 
     __slots__ = ("_title_case", "ends", "first", "starts", "text", "words")
 
-    def __init__(self, text: str, start: int, run_end: int, title_case: dict[int, bool]) -> None:
+    def __init__(self, text: str, start: int, run_end: int, after: re.Match | None,
+                 title_case: dict[int, bool]) -> None:
         self.text = text
         self._title_case = title_case
         self.first = 0
         spans = [m.span() for m in TOKEN_RE.finditer(text, start, run_end)]
-        after = TOKEN_RE.search(text, run_end)
         if after is not None:
             spans.append(after.span())
         self.starts = [a for a, _ in spans]
@@ -643,6 +688,7 @@ class _Words:
 
 
 _HEADLINE_MAX_CHARS = 300
+_UNSEEN = object()  # a run not yet in Geoparser._matches
 _UPPER = "".join(re.escape(chr(c)) for c in range(0x2FF) if chr(c).isupper()) + "Ѐ-ЯΆ-Ϋ"
 # What may follow a word inside a longer name: a gap of spaces with at most one dot or
 # hyphen, then a capitalised word or a connector.
