@@ -31,13 +31,17 @@ _SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por)\s+(?:the\s+)?$", re.I)
 # "bought from X", "compró a X": the buyer verb's source is the supplier.
 _BOUGHT_FROM = re.compile(
     r"\b(?:bought|buys|buy|purchased|purchases|acquired|acquires|ordered|orders|imported|imports|procured|received|"
-    r"compr(?:[oó]|aron|a|an|ou|aram|ad[oa]s?)|adquiri(?:[oó]|eron|u|ram|d[oa]s?)|recibi[oó]|recebeu)\s+(?:[\w$.,-]+\s+){0,8}?"
-    r"(?:from|a|de|à|ao|da|do|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
+    r"compr(?:[oó]|aron|a|an|ou|aram|ad[oa]s?)|adquiri(?:[oó]|eron|u|ram|d[oa]s?)|recibi[oó]|recebeu|recebid[oa]s|recibid[oa]s)\s+"
+    r"(?:[\w$.,-]+\s+){0,8}?(?:from|a|de|à|ao|da|do|das|dos|del|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
 # "the United States, which delivered ...": a relative clause that makes its antecedent the supplier.
 # "the Alliance of Sahel States", "Partnership for Peace": a capitalised alliance is a body's name
 _NAMED_BODY = re.compile(r"Alliance|Partnership|Alianza|Alian[cç]a|Parceria")
 # "the Korean contract", "the Russian offer": a major exporter's adjective on a deal names the vendor
 _DEAL_AFTER = re.compile(r"\s+(?:contracts?|deals?|offers?|bids?|proposals?|contratos?|ofertas?|propuestas?|propostas?)\b", re.I)
+_INSTITUTION_BEFORE = re.compile(r"\b(?:academias?|escuelas?|escolas?|centros?|colegios?|institutos?)\s+$", re.I)
+_ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\s+|los\s+|as?\s+|os\s+)?$", re.I)
+# "Thailand's oldest treaty ally, the United States, …": a possessive phrase set before its subject
+_APPOSED = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,3}[\w-]+,\s+(?:the\s+)?")
 _POSSESSIVE_GOODS = re.compile(
     r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:weapons|arms|armou?r|hardware|equipment|arsenal|fleet|inventory)\b", re.I)
 _WHICH_SUPPLIED = re.compile(
@@ -65,7 +69,8 @@ _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # 
 _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
-    r"fueron entrenados|foram treinados)\b", re.I)
+    r"fueron entrenados|foram treinados|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram)\b",
+    re.I)
 # A noun before a Spanish/Portuguese demonym: group 1 when it names people who may be trainees,
 # group 2 when it names equipment (made by the country if that is an exporter).
 _NOUN_BEFORE = re.compile(
@@ -550,6 +555,8 @@ class Extractor:
                 noun_before = _NOUN_BEFORE.search(text, max(sent.start, a.start - 30), a.start)
                 if noun_before and noun_before.group(2) and self.d.exporter_share.get(a.country, 0) < 1:
                     noun_before = None  # "helicópteros hondureños": the fleet's owner, not its maker
+                if noun_before and noun_before.group(1) and _INSTITUTION_BEFORE.search(text, sent.start, noun_before.start()):
+                    noun_before = None  # "academias militares rusas": the schools' country, not people
                 if noun_before and a.source == "demonym" and a.country not in trainees:
                     # Spanish/Portuguese order: "técnicos rusos", "empresas surcoreanas", "militares argentinos"
                     if training and noun_before.group(1) and (receiving and a.start < trained_at or a.start > trained_at):
@@ -566,8 +573,14 @@ class Extractor:
                 elif a.source == "country" and _POSSESSIVE_GOODS.match(after) and self.d.exporter_share.get(a.country, 0) < 1:
                     rec[a.country] += 1.5  # "80% of Vietnam's weapons": whose they are, not who made them
                 elif self.d.supplier_after.match(after) or _WHICH_SUPPLIED.match(after) or (
-                        presence and _FORCES_AFTER.match(after) and not _joined(text, a, actors)):
+                        presence and _FORCES_AFTER.match(after) and not _joined(text, a, actors)
+                        and not _ALONGSIDE.search(before)):
                     sup[a.country] += 3.0
+                    explicit.add(a.country)
+                elif presence and (partner := _joined_partner(text, a, actors)) is not None and _FORCES_AFTER.match(
+                        text, max(a.end, partner.end)) and self.d.exporter_share.get(a.country, 0) >= max(
+                        1.0, 2 * self.d.exporter_share.get(partner.country, 0)):
+                    sup[a.country] += 3.0  # "Chinese and Thai marines held …": the major exporter's forces visit
                     explicit.add(a.country)
                 elif self.d.recipient_after.match(after):
                     rec[a.country] += 1.5
@@ -595,6 +608,9 @@ class Extractor:
                     sup[a.country] += 2.0  # "pilots trained in India", "with the Royal Danish Air Force"
                 else:
                     rec[a.country] += 2.0 if a.source != "org" else 0.5
+            if not subject_done and _APPOSED.match(text, a.end) and any(
+                    b.start == _APPOSED.match(text, a.end).end() for b in actors):
+                continue  # "Thailand's oldest treaty ally, the United States, will …": the subject is the second
             if not subject_done and a.start < first_trigger and a.source not in ("equipment", "place") and (
                     _segment(text, sent, a.start) == _segment(text, sent, first_trigger)
                     or self._clause_subject(text, sent, a, actors, first_trigger)):
@@ -782,7 +798,7 @@ class Extractor:
             recipients = [c for c in carry if c != supplier]
         if supplier is not None and not recipients and host and host != supplier and (
                 _THE_COUNTRY.search(text, sent.start, sent.end)
-                or (len(named) == 1 and all(k in _HOST_KINDS for _s, _e, k in specific)
+                or (all(sup[c] > rec[c] for c in named) and all(k in _HOST_KINDS for _s, _e, k in specific)
                     and not (specific and all(_ORIGIN_ADJECTIVE.match(text, s0) for s0, _e, _k in specific))
                     and (specific or any(a.org is not None and self._supplier_side(a.org) for a in actors)))):
             recipients = [host]  # "in the country", or a supplier alone offering or selling: to the article's host
@@ -821,7 +837,9 @@ class Extractor:
         equipment_names = _dedupe([t for _s, _e, t, origin in equipment])
         pos_of = {c: [a.start for a in actors if a.country == c] for c in recipients}
         out: list[ReportedRelation] = []
-        trig_list = specific or [(g.start(), g.end(), "agreement") for g in generics]
+        # A deal that names equipment and no other kind is a purchase ("a deal for four Gripen fighters").
+        deal_kind = "arms_transfer" if equipment else "agreement"
+        trig_list = specific or [(g.start(), g.end(), deal_kind) for g in generics]
         generic = not specific
         for r in recipients:
             if len(recipients) > 1 and len({k for _s, _e, k in trig_list}) > 1:
@@ -1022,9 +1040,14 @@ def _main_host(named: Counter[str], exporter_share: dict[str, float]) -> str | N
 
 def _joined(text: str, a: _Actor, actors: list[_Actor]) -> bool:
     """Whether ``a`` is one of two countries joined by "and" ("Russian and Lao troops")."""
-    return any(b.country != a.country and (
-        re.fullmatch(r"\s*(?:and|y|e)\s*", text[a.end:b.start]) or re.fullmatch(r"\s*(?:and|y|e)\s*", text[b.end:a.start]))
-        for b in actors)
+    return _joined_partner(text, a, actors) is not None
+
+
+def _joined_partner(text: str, a: _Actor, actors: list[_Actor]) -> _Actor | None:
+    """The other country of "Russian and Lao troops", if ``a`` is one of two joined by "and"."""
+    return next((b for b in actors if b.country != a.country and (
+        re.fullmatch(r"\s*(?:and|y|e)\s*", text[a.end:b.start]) or re.fullmatch(r"\s*(?:and|y|e)\s*", text[b.end:a.start]))),
+        None)
 
 
 def _coordinated(text: str, a: _Actor, actors: list[_Actor], before: int) -> bool:
