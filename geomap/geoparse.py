@@ -207,7 +207,10 @@ class Geoparser:
                 continue
             doc = _Words(text, start, run_end, after, title_case)
             if found is _UNSEEN:
-                found = matches[run] = self._longest_match(doc, 0, span)
+                found = self._longest_match(doc, 0, span)
+                if found is not None and not self._may_be_kept(doc.words[0], found):
+                    found = None  # no context would keep it: remembered as no name
+                matches[run] = found
                 if found is None:
                     continue
             j, key, entries, is_demonym, compound = found
@@ -279,7 +282,24 @@ class Geoparser:
                         return i + 1, _word_key(word), entries, False, True
         return None
 
+    def _may_be_kept(self, first: str, found: tuple) -> bool:
+        """Whether some context could keep a match (``_longest_match``'s result) whose first word
+        is ``first``: not a single word among the most common ones ("The", "But"), nor a common
+        word that names nothing notable ("March", "Police"), nor a short acronym of a small place."""
+        j, key, entries, is_demonym, _compound = found
+        if is_demonym or j != 1:
+            return True
+        word = _strip_possessive(first).lower()
+        top = entries[0]
+        if word in _common_words() and not self.gazetteer.is_abbreviation(key, first):
+            if word in _common_words(400) or not (_named(top, key) or any(_notable(e, word) for e in entries)):
+                return False
+        big = top.kind in ("country", "region", "water") or (top.kind == "admin" and top.level == 1) \
+            or top.population >= 1_000_000
+        return not (len(word) <= 3 and first.isupper() and not big)  # acronyms are rarely small towns
+
     def _keep(self, doc: "_Words", i: int, j: int, cand: Candidate) -> bool:
+        """Whether the context keeps a match that ``_may_be_kept``."""
         words, text = doc.words, doc.text
         first, last = words[i], words[j - 1]
         single = j - i == 1
@@ -289,23 +309,14 @@ class Geoparser:
             or top.population >= 1_000_000
         if cand.demonym:
             return not self._inside_org_name(doc, i, j)
-        abbreviation = self.gazetteer.is_abbreviation(cand.key, first)
-        common = _common_words()
-        if single and word in common and not abbreviation:
+        if single and word in _common_words() and not self.gazetteer.is_abbreviation(cand.key, first):
             # A common word needs to be a country, region or sizeable city, and not merely
             # capitalised because it starts a sentence or a headline.
-            if word in _common_words(400):
-                return False
             if doc.initial(i) or doc.title_case(i) or first.isupper():
-                own_name = normalize_name(top.name) == cand.key
-                named = top.kind in ("country", "region", "water") or (
-                    own_name and (top.capital or top.population >= 500_000))
-                if not named or first.isupper():
+                if not _named(top, cand.key) or first.isupper():
                     return False
             elif not any(_notable(e, word) for e in cand.entries):
                 return False  # "California", "Texas", "England" stay; "Central", "Western" (provinces) go
-        if single and len(word) <= 3 and first.isupper() and not big:
-            return False  # short all-capital acronyms are rarely small towns
         # A capitalised word just before the name that is not a place word: a person or an org.
         if i > 0:
             prev = words[i - 1]
@@ -557,6 +568,13 @@ class _Pairing:
             if k != key and abs(r.lat - e.lat) < 0.6 and km(r.lat, r.lon, e.lat, e.lon) < 60:
                 return 4.0
         return 0.0
+
+
+def _named(top: Entry, key: str) -> bool:
+    """Whether a common word at a sentence start may name ``top`` (the first reading of
+    ``key``): a country or region, or a capital or a city of 500,000 by this very name."""
+    return top.kind in ("country", "region", "water") or (
+        normalize_name(top.name) == key and (top.capital or top.population >= 500_000))
 
 
 def _notable(e: Entry, word: str) -> bool:
