@@ -177,24 +177,40 @@ class ReadingCache:
             return {}
         return found
 
+    def known(self, keys: list[str]) -> set[str]:
+        """Those ``keys`` the cache holds a reading for (without loading the readings)."""
+        found: set[str] = set()
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(k for (k,) in self._db.execute(
+                    f"SELECT article_key FROM readings WHERE version = ? AND article_key IN ({marks})",
+                    [self.version, *chunk]))
+        except sqlite3.Error as err:
+            self._reset(err)
+            return set()
+        return found
+
+    def decode(self, blob: bytes | None, article: Article, key: str) -> ArticleReading | None:
+        """The reading ``blob`` holds, or None (counted as a miss) when it is missing or corrupt."""
+        reading = None
+        if blob is not None:
+            try:
+                reading = decode_reading(blob, article)
+            except (zlib.error, ValueError, TypeError, SerializationError) as err:
+                log.warning("%s: corrupt cached reading of %s (%s); reading it again", self.path, article.id, err)
+                self.discard([key])
+        if reading is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return reading
+
     def readings(self, articles: list[Article], keys: list[str]) -> list[ArticleReading | None]:
         """The cached reading of each article, or None where there is none (or it is corrupt)."""
         blobs = self.get(keys)
-        out: list[ArticleReading | None] = []
-        for article, key in zip(articles, keys):
-            blob = blobs.get(key)
-            reading = None
-            if blob is not None:
-                try:
-                    reading = decode_reading(blob, article)
-                except (zlib.error, ValueError, TypeError, SerializationError) as err:
-                    log.warning("%s: corrupt cached reading of %s (%s); reading it again", self.path, article.id, err)
-                    self.discard([key])
-            out.append(reading)
-        found = sum(r is not None for r in out)
-        self.hits += found
-        self.misses += len(out) - found
-        return out
+        return [self.decode(blobs.get(key), article, key) for article, key in zip(articles, keys)]
 
     def put(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Store encoded readings under their article keys."""

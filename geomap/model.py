@@ -37,7 +37,7 @@ FACILITY_KINDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article: its id (file name or record id), title, text and publication date."""
 
@@ -55,7 +55,7 @@ class Article:
         return int(self.published[:4]) if self.published else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Toponym:
     """A place name found in a text and resolved (or not) to a gazetteer entry."""
 
@@ -77,7 +77,7 @@ class Toponym:
         return self.lat is not None and self.lon is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """A quote from an article, with its offsets, supporting a record; text[start:end] == quote."""
 

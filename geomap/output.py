@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 try:
     import fcntl
@@ -22,55 +23,107 @@ from .model import (FACILITY_KINDS, PLACE_KINDS, PRECISIONS, RELATIONSHIP_KINDS,
 from .records import Place, Records, evidence_dicts
 from .resources import read_json_file
 
-__all__ = ["to_geojson", "read_records", "dumps", "write_atomically", "write_outputs", "output_lock", "OUTPUT_FILES",
+__all__ = ["to_geojson", "geojson_writers", "Writer", "read_records", "dumps", "write_atomically", "write_outputs", "output_lock", "OUTPUT_FILES",
            "RECORD_FILES", "COORDINATE_DECIMALS", "LOCK_FILE"]
 
 OUTPUT_FILES = ("places.geojson", "facilities.geojson", "relationships.geojson", "footprint.html")
 RECORD_FILES = OUTPUT_FILES[:3]
 COORDINATE_DECIMALS = 5  # about 1 m: points are written at this precision
+Writer = Callable[[BinaryIO], None]  # writes a file's bytes to the open (temporary) file it is given
 
 
 def _point(lon: float, lat: float) -> dict:
     return {"type": "Point", "coordinates": [round(lon, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)]}
 
 
-def to_geojson(records: Records, gazetteer: GeoNamesGazetteer | None = None) -> dict[str, dict]:
-    """The three GeoJSON FeatureCollections of the output contract, keyed by file name."""
-    gaz = gazetteer or get_gazetteer()
-    places = [{
+def _place_feature(p: Place) -> dict:
+    return {
         "type": "Feature", "id": p.id, "geometry": _point(p.lon, p.lat),
         "properties": {"id": p.id, "name": p.name, "kind": p.kind, "country": p.country,
                        "precision": p.precision, "gazetteer_id": p.gazetteer_id,
                        "mentions": sorted(p.mentions, key=lambda m: (m["article"], m["start"]))},
-    } for p in records.places]
-    facilities = [{
+    }
+
+
+def _facility_feature(f: Facility) -> dict:
+    return {
         "type": "Feature", "id": f.id, "geometry": _point(f.lon, f.lat) if f.lat is not None else None,
         "properties": {"id": f.id, "name": f.name, "kind": f.kind, "relationship_kind": f.relationship_kind,
                        "supplier": f.supplier, "host": f.host, "operators": f.operators,
                        "equipment": f.equipment, "status": f.status, "year": f.year,
                        "precision": f.precision, "place_id": f.place_id, "speculative": f.speculative,
                        "curated": f.curated, "evidence": evidence_dicts(f.evidence)},
-    } for f in records.facilities]
-    relationships = []
-    for r in records.relationships:
-        arc = records.link_arc(r, gaz)
-        geometry = {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in arc]} if arc else None
-        relationships.append({
-            "type": "Feature", "id": r.id, "geometry": geometry,
-            "properties": {"id": r.id, "supplier": r.supplier, "recipient": r.recipient, "kind": r.kind,
-                           "status": r.status, "year": r.year, "equipment": r.equipment,
-                           "organizations": r.organizations, "facility_id": r.facility_id,
-                           "speculative": r.speculative, "curated": r.curated,
-                           "evidence": evidence_dicts(r.evidence)},
-        })
+    }
+
+
+def _relationship_feature(r: Relationship, records: Records, gaz: GeoNamesGazetteer) -> dict:
+    arc = records.link_arc(r, gaz)
+    geometry = {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in arc]} if arc else None
+    return {
+        "type": "Feature", "id": r.id, "geometry": geometry,
+        "properties": {"id": r.id, "supplier": r.supplier, "recipient": r.recipient, "kind": r.kind,
+                       "status": r.status, "year": r.year, "equipment": r.equipment,
+                       "organizations": r.organizations, "facility_id": r.facility_id,
+                       "speculative": r.speculative, "curated": r.curated,
+                       "evidence": evidence_dicts(r.evidence)},
+    }
+
+
+def _collections(records: Records, gaz: GeoNamesGazetteer) -> dict[str, tuple[dict, Iterator[dict]]]:
+    """Each record file's members besides its features, and its features made one at a time."""
     # Each file names the articles its evidence cites (a GeoJSON foreign member), so that
     # `geomap render` can draw the map from the files alone.
     articles = [{"id": a.id, "title": a.title, "published": a.published, "url": a.url} for a in records.articles]
+    head = {"type": "FeatureCollection", "articles": articles}
     return {
-        "places.geojson": {"type": "FeatureCollection", "articles": articles, "features": places},
-        "facilities.geojson": {"type": "FeatureCollection", "articles": articles, "features": facilities},
-        "relationships.geojson": {"type": "FeatureCollection", "articles": articles, "features": relationships},
+        "places.geojson": (head, map(_place_feature, records.places)),
+        "facilities.geojson": (head, map(_facility_feature, records.facilities)),
+        "relationships.geojson": (head, (_relationship_feature(r, records, gaz) for r in records.relationships)),
     }
+
+
+def to_geojson(records: Records, gazetteer: GeoNamesGazetteer | None = None) -> dict[str, dict]:
+    """The three GeoJSON FeatureCollections of the output contract, keyed by file name."""
+    return {name: {**head, "features": list(features)}
+            for name, (head, features) in _collections(records, gazetteer or get_gazetteer()).items()}
+
+
+def geojson_writers(records: Records, gazetteer: GeoNamesGazetteer | None = None) -> dict[str, Writer]:
+    """The three record files as writers for :func:`write_outputs`: each feature is made and
+    written in turn, so no file is ever whole in memory. Same bytes as :func:`dumps` of
+    :func:`to_geojson`."""
+    gaz = gazetteer or get_gazetteer()
+
+    def writer(name: str) -> Writer:
+        def write(f: BinaryIO) -> None:
+            head, features = _collections(records, gaz)[name]
+            text = io.TextIOWrapper(f, encoding="utf-8", newline="\n")
+            try:
+                text.writelines(_collection_text(head, features))
+                text.flush()
+            finally:
+                text.detach()
+        return write
+
+    return {name: writer(name) for name in RECORD_FILES}
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _collection_text(head: dict, features: Iterable[dict]) -> Iterator[str]:
+    """A FeatureCollection's text in pieces: its other members, then one feature per line."""
+    start = json.dumps(head, ensure_ascii=False)[:-1]
+    features = iter(features)
+    first = next(features, None)
+    if first is None:
+        yield f'{start}, "features": []}}\n'
+        return
+    yield f'{start}, "features": [\n'
+    yield _COMPACT.encode(first)
+    for feature in features:
+        yield ",\n" + _COMPACT.encode(feature)
+    yield "\n]}\n"
 
 
 def dumps(obj) -> str:
@@ -79,28 +132,45 @@ def dumps(obj) -> str:
     encoder, and an edit to one record is a one-line change."""
     if not (isinstance(obj, dict) and isinstance(obj.get("features"), list)):
         return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
-    head = json.dumps({k: v for k, v in obj.items() if k != "features"}, ensure_ascii=False)
-    features = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in obj["features"])
-    return f'{head[:-1]}, "features": [\n{features}\n]}}\n' if features else f'{head[:-1]}, "features": []}}\n'
+    return "".join(_collection_text({k: v for k, v in obj.items() if k != "features"}, obj["features"]))
 
 
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (UTF-8) or bytes to ``path`` through a temporary file and a rename:
-    never half-written."""
+
+def _write_temp(path: Path, content: str | bytes | Writer) -> str:
+    """Write ``content`` (UTF-8 text, bytes, or a writer) to a new temporary file beside
+    ``path``, flushed to disk with the folder's usual permissions; returns its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8") if isinstance(text, str) else text)
+            if callable(content):
+                content(f)
+            else:
+                f.write(content.encode("utf-8") if isinstance(content, str) else content)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def _unlink(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def write_atomically(path: Path, text: str | bytes | Writer) -> None:
+    """Write ``text`` (UTF-8), bytes or a writer's output to ``path`` through a temporary
+    file and a rename: never half-written."""
+    tmp = _write_temp(path, text)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
 
 
@@ -159,25 +229,35 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
-    """Write every output file under the folder's lock; all are rendered in memory first, so a
-    failure writes none, and each file is replaced whole (by a rename) or not at all."""
+def write_outputs(files: dict[str, str | bytes | Writer], out_dir: Path) -> list[Path]:
+    """Write every output file under the folder's lock: all to temporary files first (texts,
+    bytes, or writers that stream them, see :func:`geojson_writers`), then each renamed over
+    its file, so a failure while writing replaces none and each file is replaced whole."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise GeomapError(f"{out_dir}: cannot create output folder ({err.strerror or err})") from err
     if not os.access(out_dir, os.W_OK):
         raise GeomapError(f"{out_dir}: output folder is not writable")
-    written = []
+    names = sorted(files)
+    temps: dict[str, str] = {}
     with output_lock(out_dir):
-        for name in sorted(files):
-            path = out_dir / name
-            try:
-                write_atomically(path, files[name])
-            except OSError as err:
-                raise GeomapError(f"{path}: cannot write ({err.strerror or err})") from err
-            written.append(path)
-    return written
+        try:
+            for name in names:
+                try:
+                    temps[name] = _write_temp(out_dir / name, files[name])
+                except OSError as err:
+                    raise GeomapError(f"{out_dir / name}: cannot write ({err.strerror or err})") from err
+            for name in names:
+                try:
+                    os.replace(temps[name], out_dir / name)
+                except OSError as err:
+                    raise GeomapError(f"{out_dir / name}: cannot write ({err.strerror or err})") from err
+                del temps[name]
+        finally:
+            for tmp in temps.values():
+                _unlink(tmp)
+    return [out_dir / name for name in names]
 
 
 # Reading the records back (``geomap render``): the contract above, checked field by field, so

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from itertools import islice
 from dataclasses import fields
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .exc import ConfigurationError, GeomapError
 from .extract import ArticleReading, Extractor
@@ -65,15 +66,18 @@ def _client(workers: int | None, scheduler: str | None):
     return Client(cluster), cluster
 
 
-def read_on_dask(articles: Sequence[Article], *, workers: int | None = None, scheduler: str | None = None,
-                 batch_size: int | None = None) -> Iterator[ArticleReading]:
-    """Read ``articles`` on Dask workers and yield their readings in the articles' order.
+def read_on_dask(articles: Iterable[Article], *, count: int | None = None, workers: int | None = None,
+                 scheduler: str | None = None, batch_size: int | None = None) -> Iterator[ArticleReading]:
+    """Read ``articles`` (``count`` of them, if they are not a sequence) on Dask workers and
+    yield their readings in the articles' order.
 
     Batches hold up to 32 articles, fewer when that gives each worker at least 8 batches (so
-    that no worker idles at the end). At most 4 batches per worker are in flight, so memory
-    stays bounded however many articles there are.
+    that no worker idles at the end). At most 4 batches per worker are in flight, and articles
+    are taken from ``articles`` only as batches are sent, so memory stays bounded however
+    many articles there are.
     """
-    if not articles:
+    total = len(articles) if count is None else count
+    if not total:
         return
     if not scheduler and (workers is None or workers < 1):
         raise ConfigurationError(f"--workers must be at least 1 (got {workers})")
@@ -81,11 +85,11 @@ def read_on_dask(articles: Sequence[Article], *, workers: int | None = None, sch
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         window = 4 * n_workers
-        batch_size = batch_size or max(1, min(32, len(articles) // (8 * n_workers)))
-        batches = (articles[i:i + batch_size] for i in range(0, len(articles), batch_size))
+        batch_size = batch_size or max(1, min(32, total // (8 * n_workers)))
+        source = iter(articles)
         pending: deque = deque()
-        for batch in batches:
-            pending.append((batch, client.submit(read_batch, list(batch), pure=False)))
+        while batch := list(islice(source, batch_size)):
+            pending.append((batch, client.submit(read_batch, batch, pure=False)))
             if len(pending) >= window:
                 yield from _collect(*pending.popleft())
         while pending:

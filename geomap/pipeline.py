@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .cache import ReadingCache, article_key, encode_reading
 from .exc import InputError
@@ -14,10 +14,10 @@ from .ingest import read_articles
 from .model import Article
 from .export import DEFAULT_TITLE, ExportSettings, render_files
 from .filters import RecordFilter
-from .output import write_outputs
-from .records import Records, build_records
+from .output import Writer, geojson_writers, write_outputs
+from .records import Records, RecordsBuilder
 
-__all__ = ["BuildResult", "build", "extract_records", "read_corpus", "render_outputs"]
+__all__ = ["BuildResult", "build", "extract_records", "iter_readings", "read_corpus", "render_outputs"]
 
 log = logging.getLogger(__name__)
 
@@ -31,44 +31,76 @@ class BuildResult:
     shown: Records | None = None  # the records after the filters, as drawn and exported
 
 
-def read_corpus(articles: Sequence[Article], *, extractor: Extractor | None = None,
-                cache: ReadingCache | None = None, workers: int = 0,
-                scheduler: str | None = None,
-                progress: Callable[[Iterable, int], Iterable] | None = None) -> list[ArticleReading]:
-    """The reading of every article, in the articles' order.
+def iter_readings(articles: list[Article | None], *, extractor: Extractor | None = None,
+                  cache: ReadingCache | None = None, workers: int = 0, scheduler: str | None = None,
+                  progress: Callable[[Iterable, int], Iterable] | None = None,
+                  release: bool = False) -> Iterator[ArticleReading]:
+    """The reading of every article, one at a time and in the articles' order.
 
-    Readings the ``cache`` holds are taken from it; the others are read in this process
-    (``workers=0``, with ``extractor``), on that many local Dask worker processes, or on the
-    Dask cluster at ``scheduler``, and stored in the cache. The cache's key assumes the
-    default extractor settings.
+    Readings the ``cache`` holds are decoded from it as their turn comes; the others are read
+    in this process (``workers=0``, with ``extractor``), on that many local Dask worker
+    processes, or on the Dask cluster at ``scheduler``, and stored in the cache. The cache's
+    key assumes the default extractor settings. With ``release``, each article is dropped from
+    ``articles`` once its reading (which carries it) is yielded, so that its text can be freed.
     """
     keys = [article_key(a) for a in articles] if cache is not None else []
-    readings = cache.readings(list(articles), keys) if cache is not None else [None] * len(articles)
-    todo = [i for i, r in enumerate(readings) if r is None]
+    cached = cache.known(keys) if cache is not None else set()
+    todo = [i for i in range(len(articles)) if not cached or keys[i] not in cached]
     if cache is not None:
         log.info("%d of %d articles from the readings cache %s", len(articles) - len(todo), len(articles), cache.path)
-    if workers or scheduler:
-        from .parallel import read_on_dask
-
-        fresh: Iterable[ArticleReading] = read_on_dask([articles[i] for i in todo], workers=workers or None,
-                                                       scheduler=scheduler)
-    else:
-        reader = extractor or Extractor() if todo else None
-        fresh = (reader.read(articles[i]) for i in todo)
-    if progress is not None:  # e.g. a progress bar wrapping the articles still to read
-        fresh = progress(fresh, len(todo))
+    fresh = iter(_read(articles, todo, extractor, workers, scheduler, progress))
+    reader = extractor
     to_store: list[tuple[str, bytes]] = []
-    for i, reading in zip(todo, fresh):
-        log.debug("read %s", articles[i].id)
-        readings[i] = reading
-        if cache is not None:
-            to_store.append((keys[i], encode_reading(reading)))
+    for start in range(0, len(articles), _CHUNK):
+        stop = min(start + _CHUNK, len(articles))
+        blobs = cache.get([keys[i] for i in range(start, stop) if keys[i] in cached]) if cached else {}
+        for i in range(start, stop):
+            reading = None
+            if cached and keys[i] in cached:
+                reading = cache.decode(blobs.pop(keys[i], None), articles[i], keys[i])
+                if reading is None:  # gone or corrupt since the look-up: read it here
+                    reader = reader or Extractor()
+                    reading = reader.read(articles[i])
+                    to_store.append((keys[i], encode_reading(reading)))
+            else:
+                reading = next(fresh)
+                log.debug("read %s", articles[i].id)
+                if cache is not None:
+                    cache.misses += 1
+                    to_store.append((keys[i], encode_reading(reading)))
             if len(to_store) >= 256:
                 cache.put(to_store)
                 to_store = []
+            if release:
+                articles[i] = None
+            yield reading
     if cache is not None and to_store:
         cache.put(to_store)
-    return readings
+
+
+_CHUNK = 500  # cached readings fetched from SQLite at a time
+
+
+def _read(articles: Sequence[Article], todo: list[int], extractor: Extractor | None, workers: int,
+          scheduler: str | None, progress: Callable[[Iterable, int], Iterable] | None) -> Iterable[ArticleReading]:
+    """The readings of ``articles[i]`` for i in ``todo``, in that order, read afresh."""
+    if not todo:
+        return iter(())
+    if workers or scheduler:
+        from .parallel import read_on_dask
+
+        fresh: Iterable[ArticleReading] = read_on_dask((articles[i] for i in todo), count=len(todo),
+                                                       workers=workers or None, scheduler=scheduler)
+    else:
+        reader = extractor or Extractor()
+        fresh = (reader.read(articles[i]) for i in todo)
+    # e.g. a progress bar wrapping the articles still to read
+    return progress(fresh, len(todo)) if progress is not None else fresh
+
+
+def read_corpus(articles: Sequence[Article], **options) -> list[ArticleReading]:
+    """The reading of every article, in the articles' order (see :func:`iter_readings`)."""
+    return list(iter_readings(list(articles), **options))
 
 
 def _open_cache(cache: ReadingCache | str | Path | None) -> tuple[ReadingCache | None, bool]:
@@ -82,20 +114,27 @@ def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None
                     cache: ReadingCache | str | Path | None = None, workers: int = 0,
                     scheduler: str | None = None,
                     progress: Callable[[Iterable, int], Iterable] | None = None,
-                    skipped: list[InputError] | None = None) -> Records:
-    """Read the articles under ``inputs`` and code them into records (see :func:`read_corpus`;
+                    skipped: list[InputError] | None = None, keep_texts: bool = True) -> Records:
+    """Read the articles under ``inputs`` and code them into records (see :func:`iter_readings`;
     ``cache`` may be a :class:`ReadingCache` or the path of its SQLite file). With ``skipped``,
     bad files and records are left out and listed there instead of raising (see
-    :func:`geomap.ingest.read_articles`)."""
-    articles = read_articles(inputs, skipped=skipped)
+    :func:`geomap.ingest.read_articles`).
+
+    Each reading is merged into the records as it arrives and then dropped; without
+    ``keep_texts`` the records' articles keep no text either (the evidence keeps its quotes),
+    so memory grows with the records, not with the corpus's text.
+    """
+    articles: list[Article | None] = read_articles(inputs, skipped=skipped)
+    builder = RecordsBuilder(extractor.geoparser.gazetteer if extractor else None, keep_texts=keep_texts)
     opened, close = _open_cache(cache)
     try:
-        readings = read_corpus(articles, extractor=extractor, cache=opened, workers=workers, scheduler=scheduler,
-                               progress=progress)
+        for reading in iter_readings(articles, extractor=extractor, cache=opened, workers=workers,
+                                     scheduler=scheduler, progress=progress, release=True):
+            builder.add(reading)
     finally:
         if close:
             opened.close()
-    return build_records(readings, extractor.geoparser.gazetteer if extractor else None)
+    return builder.records()
 
 
 def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = DEFAULT_TITLE,
@@ -117,8 +156,11 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = DEF
     """
     from .curation import curated_records
 
+    # The articles' texts are kept for a curation file (its additions quote them) and the store.
+    keep_texts = curation is not None or store is not None
     records = curated_records(lambda: extract_records(inputs, extractor=extractor, cache=cache, workers=workers,
-                                                      scheduler=scheduler, progress=progress, skipped=skipped),
+                                                      scheduler=scheduler, progress=progress, skipped=skipped,
+                                                      keep_texts=keep_texts),
                               curation)
     shown = record_filter.apply(records, keep_speculative=True) if record_filter is not None else records
     written = render_outputs(shown, out_dir, title=title, tiles=tiles, include_speculative=include_speculative,
@@ -133,7 +175,12 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = DEF
 def render_outputs(records: Records, out_dir: str | Path, *, title: str = DEFAULT_TITLE,
                    tiles: str | None = None, include_speculative: bool = False,
                    formats: Sequence[str] = ("html", "geojson"), settings: ExportSettings | None = None) -> list[Path]:
-    """Render the map and the GeoJSON records (or other ``formats``) in memory, then write
-    them into ``out_dir``; ``settings`` (when given) replaces title, tiles and speculative."""
+    """Render the map and the GeoJSON records (or other ``formats``), then write them into
+    ``out_dir``; ``settings`` (when given) replaces title, tiles and speculative. The GeoJSON
+    files are streamed to their temporary files feature by feature; the others are rendered in
+    memory first."""
     settings = settings or ExportSettings(title=title, tiles=tiles, include_speculative=include_speculative)
-    return write_outputs(render_files(records, formats, settings), Path(out_dir))
+    files: dict[str, str | bytes | Writer] = dict(render_files(records, [f for f in formats if f != "geojson"], settings))
+    if "geojson" in formats:
+        files.update(geojson_writers(records))
+    return write_outputs(files, Path(out_dir))

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 from .dictionaries import STATUS_ORDER
-from .extract import ArticleReading, ReportedFacility, ReportedRelation
+from .extract import ArticleReading, ReportedFacility
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer, km
 from .model import Article, Evidence, Facility, Relationship, Toponym
 
-__all__ = ["Place", "Records", "build_records", "evidence_dicts", "great_circle_arc", "slug"]
+__all__ = ["Mentions", "Place", "Records", "RecordsBuilder", "build_records", "evidence_dicts", "great_circle_arc", "slug"]
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Place:
     gazetteer_id: str | None
     lat: float
     lon: float
-    mentions: list[dict] = field(default_factory=list)
+    mentions: Sequence[dict] = field(default_factory=list)  # a list, or Mentions from a build
 
 
 @dataclass
@@ -70,34 +72,53 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+class Mentions(Sequence):
+    """A place's mentions, stored compactly (a shared article id, two offsets and a shared
+    surface text each) and read as the output contract's dicts {article, start, end, text}."""
+
+    __slots__ = ("_articles", "_starts", "_ends", "_texts")
+
+    def __init__(self, items: Iterable[dict] = ()) -> None:
+        self._articles: list[str] = []
+        self._starts = array("q")
+        self._ends = array("q")
+        self._texts: list[str] = []
+        for m in items:
+            self.add(m["article"], m["start"], m["end"], m["text"])
+
+    def add(self, article: str, start: int, end: int, text: str) -> None:
+        self._articles.append(article)
+        self._starts.append(start)
+        self._ends.append(end)
+        self._texts.append(text)
+
+    def append(self, mention: dict) -> None:
+        self.add(mention["article"], mention["start"], mention["end"], mention["text"])
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return {"article": self._articles[i], "start": self._starts[i], "end": self._ends[i], "text": self._texts[i]}
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Mentions({list(self)!r})"
+
+
 def _place_id(t: Toponym) -> str:
     """The gazetteer id; a town read as the district named after it gets its own id."""
     base = (t.gazetteer_id or slug(t.text)).replace(":", "-")
     entry_is_town = bool(t.gazetteer_id and t.gazetteer_id.startswith("geonames:"))
     return f"{base}-{t.kind}" if entry_is_town and t.kind != "city" else base
-
-
-def _places(readings: list[ArticleReading]) -> tuple[list[Place], dict[tuple[str, int, int], str]]:
-    places: dict[str, Place] = {}
-    surface_names: dict[str, Counter[str]] = defaultdict(Counter)
-    by_span: dict[tuple[str, int, int], str] = {}
-    for reading in readings:
-        for t in reading.toponyms:
-            if t.lat is None:
-                continue
-            pid = _place_id(t)
-            if pid not in places:
-                places[pid] = Place(pid, t.name or t.text, t.kind, t.country, t.precision or "city",
-                                    t.gazetteer_id, t.lat, t.lon)
-            places[pid].mentions.append({"article": reading.article.id, "start": t.start, "end": t.end, "text": t.text})
-            if not t.demonym:
-                surface_names[pid][t.text] += 1
-            by_span[(reading.article.id, t.start, t.end)] = pid
-    for pid, place in places.items():
-        if pid.endswith(("-admin", "-site")) and surface_names[pid]:
-            # "Lurigancho-Chosica": the district the article names, not the town it is filed under.
-            place.name = max(sorted(surface_names[pid]), key=lambda s: surface_names[pid][s])
-    return sorted(places.values(), key=lambda p: p.id), by_span
 
 
 def _latest(evidence: list[Evidence], dates: dict[str, str]) -> Evidence:
@@ -109,13 +130,9 @@ def _latest(evidence: list[Evidence], dates: dict[str, str]) -> Evidence:
     return max(known, key=key)
 
 
-def _union(lists) -> list[str]:
-    out: list[str] = []
-    for items in lists:
-        for x in items:
-            if x not in out:
-                out.append(x)
-    return sorted(out, key=str.lower)
+def _sorted_names(names: Iterable[str]) -> list[str]:
+    """Distinct names in order of first appearance, then sorted case-insensitively (stable)."""
+    return sorted(dict.fromkeys(names), key=str.lower)
 
 
 _EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
@@ -130,90 +147,225 @@ def _evidence_key(ev: Evidence):
     return (ev.article, ev.start, ev.end)
 
 
-def _facilities(reports: list[ReportedFacility], gaz: GeoNamesGazetteer, dates: dict[str, str],
-                place_ids: dict[tuple[str, int, int], str]) -> list[Facility]:
-    groups: dict[tuple, list[ReportedFacility]] = defaultdict(list)
-    for f in reports:
-        groups[(f.supplier, f.host, f.kind, f.speculative)].append(f)
-    out: list[Facility] = []
-    for (supplier, host, kind, spec), items in sorted(groups.items()):
-        precise = [f for f in items if f.place is not None and f.place.precision in ("site", "city", "admin")]
-        clusters: list[list[ReportedFacility]] = []
-        for f in precise:
-            for cl in clusters:
-                p = cl[0].place
+def _distinct_evidence(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """One evidence per quoted span (the last report of it), in article and offset order."""
+    return sorted({_evidence_key(e): e for e in evidence}.values(), key=_evidence_key)
+
+
+_PLACE_RANK = {"site": 0, "admin": 1, "city": 2, "region": 4, "country": 3}
+_PRECISE = ("site", "city", "admin")
+
+
+class _FacilityReports:
+    """What a run of facility reports (a cluster, or a group's vaguely placed reports) says,
+    accumulated in the order the reports arrive."""
+
+    __slots__ = ("count", "anchor", "relationship_kind", "best", "evidence", "names", "operators", "equipment")
+
+    def __init__(self, anchor: Toponym | None, relationship_kind: str) -> None:
+        self.count = 0
+        self.anchor = anchor  # the first report's place: the cluster's centre
+        self.relationship_kind = relationship_kind  # the first report's
+        self.best: tuple | None = None  # (rank, place, its place id): the most precise place, first on ties
+        self.evidence: list[Evidence] = []
+        self.names: Counter[str] = Counter()
+        self.operators: dict[str, None] = {}
+        self.equipment: dict[str, None] = {}
+
+    def add(self, f: ReportedFacility, evidence: Evidence, place_id: str | None) -> None:
+        self.count += 1
+        if f.place is not None:
+            rank = (_PLACE_RANK.get(f.place.precision or "country", 5), f.place.start)
+            if self.best is None or rank < self.best[0]:
+                self.best = (rank, f.place, place_id)
+        self.evidence.append(evidence)
+        self.names[f.name] += 1
+        self.operators.update(dict.fromkeys(f.operators))
+        self.equipment.update(dict.fromkeys(f.equipment))
+
+    def absorb(self, vague: "_FacilityReports") -> None:
+        """Add the vaguely placed reports after this cluster's own."""
+        if vague.best is not None and (self.best is None or vague.best[0] < self.best[0]):
+            self.best = vague.best
+        self.evidence.extend(vague.evidence)
+        self.names.update(vague.names)
+        self.operators.update(vague.operators)
+        self.equipment.update(vague.equipment)
+
+
+class _FacilityGroup:
+    """The reports of one (supplier, host, kind, speculative): clusters of precisely placed
+    reports less than 50 km from the cluster's first, and the vaguely placed ones."""
+
+    __slots__ = ("clusters", "vague")
+
+    def __init__(self) -> None:
+        self.clusters: list[_FacilityReports] = []
+        self.vague: _FacilityReports | None = None
+
+    def add(self, f: ReportedFacility, evidence: Evidence, place_id: str | None) -> None:
+        if f.place is not None and f.place.precision in _PRECISE:
+            for cl in self.clusters:
+                p = cl.anchor
                 if km(p.lat, p.lon, f.place.lat, f.place.lon) < 50:
-                    cl.append(f)
                     break
             else:
-                clusters.append([f])
-        vague = [f for f in items if f not in precise]
-        if clusters:
-            clusters.sort(key=len, reverse=True)
-            clusters[0].extend(vague)
+                cl = _FacilityReports(f.place, f.relationship_kind)
+                self.clusters.append(cl)
         else:
-            clusters = [vague]
-        for cl in clusters:
-            place = _best_place(cl)
-            evidence = sorted({_evidence_key(f.evidence): f.evidence for f in cl}.values(), key=_evidence_key)
+            if self.vague is None:
+                self.vague = _FacilityReports(None, f.relationship_kind)
+            cl = self.vague
+        cl.add(f, evidence, place_id)
+
+    def merged(self) -> list[_FacilityReports]:
+        """The clusters, largest first; the vague reports join the largest (or are the only one)."""
+        if not self.clusters:
+            return [self.vague]
+        clusters = sorted(self.clusters, key=lambda cl: cl.count, reverse=True)
+        if self.vague is not None:
+            clusters[0].absorb(self.vague)
+        return clusters
+
+
+class _RelationGroup:
+    """The reports of one (supplier, recipient, kind, speculative)."""
+
+    __slots__ = ("evidence", "equipment", "organizations")
+
+    def __init__(self) -> None:
+        self.evidence: list[Evidence] = []
+        self.equipment: dict[str, None] = {}
+        self.organizations: dict[str, None] = {}
+
+
+class RecordsBuilder:
+    """Merges article readings into records one reading at a time, keeping only what the
+    records need: each place's mentions and each record's evidence (quote, offsets, article
+    id), not the readings nor, unless ``keep_texts``, the articles' texts.
+
+    Readings must be added in the articles' order (whatever order they were read in): the
+    records are then the same as :func:`build_records` on the whole list.
+    """
+
+    def __init__(self, gazetteer: GeoNamesGazetteer | None = None, *, keep_texts: bool = True) -> None:
+        self.gazetteer = gazetteer or get_gazetteer()
+        self.keep_texts = keep_texts
+        self.articles: list[Article] = []
+        self._places: dict[str, Place] = {}
+        self._surface_names: dict[str, Counter[str]] = defaultdict(Counter)
+        self._facilities: dict[tuple, _FacilityGroup] = {}
+        self._relations: dict[tuple, _RelationGroup] = {}
+        self._strings: dict[str, str] = {}
+
+    def _shared(self, text: str) -> str:
+        """One string object for equal names, statuses and surface texts."""
+        return self._strings.setdefault(text, text)
+
+    def add(self, reading: ArticleReading) -> None:
+        """Merge one article's reading."""
+        article = reading.article
+        if not self.keep_texts and article.text:
+            article = replace(article, text="")
+        self.articles.append(article)
+        aid = article.id
+        spans: dict[tuple[int, int], str] = {}
+        for t in reading.toponyms:
+            if t.lat is None:
+                continue
+            pid = _place_id(t)
+            place = self._places.get(pid)
+            if place is None:
+                place = self._places[pid] = Place(pid, t.name or t.text, t.kind, t.country, t.precision or "city",
+                                                  t.gazetteer_id, t.lat, t.lon, Mentions())
+            text = self._shared(t.text)
+            place.mentions.add(aid, t.start, t.end, text)
+            if not t.demonym:
+                self._surface_names[pid][text] += 1
+            spans[(t.start, t.end)] = pid
+        quotes: dict[Evidence, Evidence] = {}
+
+        def evidence(ev: Evidence) -> Evidence:
+            out = quotes.get(ev)
+            if out is None:
+                out = quotes[ev] = Evidence(aid if ev.article == aid else self._shared(ev.article), ev.quote,
+                                            ev.start, ev.end, self._shared(ev.status), ev.year, ev.speculative)
+            return out
+
+        for f in reading.facilities:
+            group = self._facilities.get((f.supplier, f.host, f.kind, f.speculative))
+            if group is None:
+                group = self._facilities[(f.supplier, f.host, f.kind, f.speculative)] = _FacilityGroup()
+            place_id = spans.get((f.place.start, f.place.end)) if f.place is not None and f.article == aid else None
+            group.add(f, evidence(f.evidence), place_id)
+        for r in reading.relations:
+            group = self._relations.get((r.supplier, r.recipient, r.kind, r.speculative))
+            if group is None:
+                group = self._relations[(r.supplier, r.recipient, r.kind, r.speculative)] = _RelationGroup()
+            group.evidence.append(evidence(r.evidence))
+            group.equipment.update((self._shared(x), None) for x in r.equipment)
+            group.organizations.update((self._shared(x), None) for x in r.organizations)
+
+    def records(self) -> Records:
+        """The records of every reading added so far."""
+        dates = {a.id: a.published or "" for a in self.articles}
+        facilities = self._facility_records(dates)
+        return Records(list(self.articles), self._place_records(), facilities, self._relationship_records(facilities, dates))
+
+    def _place_records(self) -> list[Place]:
+        for pid, place in self._places.items():
+            names = self._surface_names.get(pid)
+            if pid.endswith(("-admin", "-site")) and names:
+                # "Lurigancho-Chosica": the district the article names, not the town it is filed under.
+                place.name = max(sorted(names), key=lambda s: names[s])
+        return sorted(self._places.values(), key=lambda p: p.id)
+
+    def _facility_records(self, dates: dict[str, str]) -> list[Facility]:
+        out: list[Facility] = []
+        for (supplier, host, kind, spec), group in sorted(self._facilities.items()):
+            for cl in group.merged():
+                evidence = _distinct_evidence(cl.evidence)
+                latest = _latest(evidence, dates)
+                name = max(sorted(cl.names), key=lambda n: (cl.names[n], len(n)))
+                if cl.best is not None:
+                    _rank, place, pid = cl.best
+                    lat, lon, precision, where = place.lat, place.lon, place.precision, place.name
+                else:
+                    c = self.gazetteer.country(host)
+                    lat, lon, precision, pid, where = (c.lat, c.lon, "country", None, c.name) if c else (None, None, "country", None, host)
+                fid = slug(f"{supplier}-{host}-{kind}-{where}") + ("-speculative" if spec else "")
+                out.append(Facility(
+                    id=fid, name=name, kind=kind, relationship_kind=cl.relationship_kind,
+                    supplier=supplier, host=host, operators=_sorted_names(cl.operators),
+                    equipment=_sorted_names(cl.equipment), status=latest.status, year=latest.year,
+                    precision=precision, place_id=pid, lat=lat, lon=lon, speculative=spec, evidence=evidence,
+                ))
+        return sorted(out, key=lambda f: f.id)
+
+    def _relationship_records(self, facilities: list[Facility], dates: dict[str, str]) -> list[Relationship]:
+        serving: dict[tuple, str] = {}  # the first facility (by id) of each supplier, host, kind, speculative
+        for f in facilities:
+            serving.setdefault((f.supplier, f.host, f.relationship_kind, f.speculative), f.id)
+        out = []
+        for (supplier, recipient, kind, spec), group in sorted(self._relations.items()):
+            evidence = _distinct_evidence(group.evidence)
             latest = _latest(evidence, dates)
-            names = Counter(f.name for f in cl)
-            name = max(sorted(names), key=lambda n: (names[n], len(n)))
-            if place is not None:
-                lat, lon, precision = place.lat, place.lon, place.precision
-                pid = place_ids.get((next(f.article for f in cl if f.place is place), place.start, place.end))
-                where = place.name
-            else:
-                c = gaz.country(host)
-                lat, lon, precision, pid, where = (c.lat, c.lon, "country", None, c.name) if c else (None, None, "country", None, host)
-            fid = slug(f"{supplier}-{host}-{kind}-{where}") + ("-speculative" if spec else "")
-            out.append(Facility(
-                id=fid, name=name, kind=kind, relationship_kind=cl[0].relationship_kind,
-                supplier=supplier, host=host,
-                operators=_union(f.operators for f in cl), equipment=_union(f.equipment for f in cl),
-                status=latest.status, year=latest.year, precision=precision, place_id=pid,
-                lat=lat, lon=lon, speculative=spec, evidence=evidence,
+            rid = slug(f"{supplier}-{recipient}-{kind}") + ("-speculative" if spec else "")
+            out.append(Relationship(
+                id=rid, supplier=supplier, recipient=recipient, kind=kind, status=latest.status,
+                year=latest.year, equipment=_sorted_names(group.equipment),
+                organizations=_sorted_names(group.organizations),
+                facility_id=serving.get((supplier, recipient, kind, spec)), speculative=spec, evidence=evidence,
             ))
-    return sorted(out, key=lambda f: f.id)
+        return out
 
 
-def _best_place(items: list[ReportedFacility]) -> Toponym | None:
-    rank = {"site": 0, "admin": 1, "city": 2, "region": 4, "country": 3}
-    placed = [f.place for f in items if f.place is not None]
-    if not placed:
-        return None
-    return min(placed, key=lambda p: (rank.get(p.precision or "country", 5), p.start))
-
-
-def _relationships(reports: list[ReportedRelation], facilities: list[Facility],
-                   dates: dict[str, str]) -> list[Relationship]:
-    groups: dict[tuple, list[ReportedRelation]] = defaultdict(list)
-    for r in reports:
-        groups[(r.supplier, r.recipient, r.kind, r.speculative)].append(r)
-    out = []
-    for (supplier, recipient, kind, spec), items in sorted(groups.items()):
-        evidence = sorted({_evidence_key(r.evidence): r.evidence for r in items}.values(), key=_evidence_key)
-        latest = _latest(evidence, dates)
-        facility = next((f for f in facilities if f.supplier == supplier and f.host == recipient
-                         and f.relationship_kind == kind and f.speculative == spec), None)
-        rid = slug(f"{supplier}-{recipient}-{kind}") + ("-speculative" if spec else "")
-        out.append(Relationship(
-            id=rid, supplier=supplier, recipient=recipient, kind=kind, status=latest.status,
-            year=latest.year, equipment=_union(r.equipment for r in items),
-            organizations=_union(r.organizations for r in items),
-            facility_id=facility.id if facility else None, speculative=spec, evidence=evidence,
-        ))
-    return out
-
-
-def build_records(readings: list[ArticleReading], gazetteer: GeoNamesGazetteer | None = None) -> Records:
-    """Merge article readings into deterministic, deduplicated records."""
-    gaz = gazetteer or get_gazetteer()
-    dates = {r.article.id: r.article.published or "" for r in readings}
-    places, place_ids = _places(readings)
-    facilities = _facilities([f for r in readings for f in r.facilities], gaz, dates, place_ids)
-    relationships = _relationships([x for r in readings for x in r.relations], facilities, dates)
-    return Records([r.article for r in readings], places, facilities, relationships)
+def build_records(readings: Iterable[ArticleReading], gazetteer: GeoNamesGazetteer | None = None) -> Records:
+    """Merge article readings (in the articles' order) into deterministic, deduplicated records."""
+    builder = RecordsBuilder(gazetteer)
+    for reading in readings:
+        builder.add(reading)
+    return builder.records()
 
 
 def great_circle_arc(lat1: float, lon1: float, lat2: float, lon2: float, n: int = 32) -> list[tuple[float, float]]:

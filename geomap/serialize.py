@@ -7,6 +7,7 @@ defaults, and stored fields the class no longer has are ignored.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import sys
 import types
@@ -29,7 +30,7 @@ def to_jsonable(value):
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, collections.abc.Sequence)):
         return [to_jsonable(v) for v in value]
     if isinstance(value, (set, frozenset)):
         return sorted(to_jsonable(v) for v in value)
@@ -66,6 +67,8 @@ def converter(tp) -> Callable[[object], object]:
                       type(None) in typing.get_args(tp), tp)
     if tp in (list, tuple, set, frozenset, dict):
         return converter(dict[str, typing.Any] if tp is dict else tp[typing.Any])
+    if origin is collections.abc.Sequence:  # stored as a list
+        origin = list
     if origin in (list, tuple, set, frozenset):
         args = typing.get_args(tp)
         if origin is tuple and args and args[-1] is not Ellipsis:
