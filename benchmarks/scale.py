@@ -126,55 +126,62 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def memory_child(n: int, workers: int, sample: int) -> None:
-    """One whole build of n articles in this process; prints its peak RSS in MB.
-
-    With ``sample`` > 0, only that many articles are read by the coder; the readings of the
-    others are copies of theirs (under the others' ids) put in the readings cache first, so
-    the build itself (ingest, cache, merge, render) runs on n distinct articles in far less
-    time. Reading is streamed article by article, so it adds no memory that grows with n.
-    """
+def memory_prepare(n: int, folder: Path, sample: int) -> None:
+    """Write the corpus of n articles into ``folder``; with ``sample`` > 0, also a readings
+    cache there in which only that many articles were read by the coder and the readings of
+    the others are copies of theirs (under the others' ids). The build then runs on n distinct
+    articles (ingest, cache, merge, render) in far less time. Done in its own process, so that
+    the measured build's peak does not include it."""
+    write_jsonl(folder / "corpus.jsonl", n)
+    if not sample:
+        return
     from geomap.cache import ReadingCache, article_key, encode_reading
+    from geomap.extract import Extractor
+    from geomap.ingest import read_articles
+
+    extractor = Extractor()
+    blobs = [(a.id, encode_reading(extractor.read(a))) for a in generate(sample)]
+    with ReadingCache(folder / "readings.sqlite") as cache:
+        rows = []
+        for i, article in enumerate(read_articles([folder / "corpus.jsonl"])):
+            old_id, blob = blobs[i % sample]
+            text = zlib.decompress(blob).decode().replace(json.dumps(old_id), json.dumps(article.id))
+            rows.append((article_key(article), zlib.compress(text.encode(), 1)))
+            if len(rows) >= 1000:
+                cache.put(rows)
+                rows = []
+        cache.put(rows)
+
+
+def memory_child(folder: Path, workers: int) -> None:
+    """One whole build of the corpus in ``folder`` in this process (with its readings cache, if
+    memory_prepare wrote one); prints its peak RSS in MB."""
     from geomap.pipeline import build
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        write_jsonl(tmp / "corpus.jsonl", n)
-        cache = None
-        if sample:
-            from geomap.extract import Extractor
-            from geomap.ingest import read_articles
-
-            extractor = Extractor()
-            blobs = [(a.id, encode_reading(extractor.read(a))) for a in generate(sample)]
-            cache = ReadingCache(tmp / "readings.sqlite")
-            rows = []
-            for i, article in enumerate(read_articles([tmp / "corpus.jsonl"])):
-                old_id, blob = blobs[i % sample]
-                text = zlib.decompress(blob).decode().replace(json.dumps(old_id), json.dumps(article.id))
-                rows.append((article_key(article), zlib.compress(text.encode(), 1)))
-                if len(rows) >= 1000:
-                    cache.put(rows)
-                    rows = []
-            cache.put(rows)
-            del extractor, blobs, rows
-        base = peak_rss_mb()
-        build([tmp / "corpus.jsonl"], tmp / "out", workers=workers, cache=cache)
+    cache = folder / "readings.sqlite"
+    base = peak_rss_mb()
+    start = time.perf_counter()
+    build([folder / "corpus.jsonl"], folder / "out", workers=workers, cache=cache if cache.exists() else None)
+    elapsed = time.perf_counter() - start
     peak = peak_rss_mb()
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"n": n, "peak_mb": peak, "before_build_mb": base, "children_peak_mb": workers_peak}))
+    print(json.dumps({"peak_mb": peak, "before_build_mb": base, "children_peak_mb": workers_peak,
+                      "seconds": elapsed}))
 
 
 def memory(sizes: list[int], workers: int, sample: int) -> None:
     points = []
     for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--memory-child", str(n), "--workers", str(workers),
-                              "--memory-sample", str(sample)],
-                             check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        m = json.loads(out)
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run([sys.executable, __file__, "--memory-prepare", str(n), "--memory-dir", tmp,
+                            "--memory-sample", str(sample)], check=True)
+            out = subprocess.run([sys.executable, __file__, "--memory-child", "--memory-dir", tmp, "--workers",
+                                  str(workers)], check=True, capture_output=True, text=True).stdout
+        m = json.loads(out.strip().splitlines()[-1])
         points.append((n, m["peak_mb"]))
         print(f"memory: build of {n} articles: peak {m['peak_mb']:.0f} MB in the main process "
-              f"({m['before_build_mb']:.0f} MB before the build)"
+              f"({m['before_build_mb']:.0f} MB before the build; build {m['seconds']:.0f} s"
+              + (f", readings of {sample} articles copied" if sample else "") + ")"
               + (f", {m['children_peak_mb']:.0f} MB in the largest worker" if workers else ""))
     if len(points) >= 2:
         (n1, m1), (n2, m2) = points[0], points[-1]
@@ -194,10 +201,15 @@ def main() -> None:
                     help="read only this many articles for the memory builds; copy their readings for the rest")
     ap.add_argument("--workers", type=int, default=0, help="workers for the incremental and memory builds")
     ap.add_argument("--only", choices=["throughput", "speedup", "incremental", "memory"])
-    ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--memory-prepare", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--memory-dir", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.memory_prepare:
+        memory_prepare(args.memory_prepare, args.memory_dir, args.memory_sample)
+        return
     if args.memory_child:
-        memory_child(args.memory_child, args.workers, args.memory_sample)
+        memory_child(args.memory_dir, args.workers)
         return
     steps = {
         "throughput": lambda: throughput(args.throughput_n, args.profile),
