@@ -39,6 +39,7 @@ _NAMED_BODY = re.compile(r"Alliance|Partnership|Alianza|Alian[cç]a|Parceria")
 # "the Korean contract", "the Russian offer": a major exporter's adjective on a deal names the vendor
 _DEAL_AFTER = re.compile(r"\s+(?:contracts?|deals?|offers?|bids?|proposals?|contratos?|ofertas?|propuestas?|propostas?)\b", re.I)
 _INSTITUTION_BEFORE = re.compile(r"\b(?:academias?|escuelas?|escolas?|centros?|colegios?|institutos?)\s+$", re.I)
+_WITH_BEFORE = re.compile(r"\b(?:with|con|com)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\s+|los\s+|as?\s+|os\s+)?$", re.I)
 # "Thailand's oldest treaty ally, the United States, …": a possessive phrase set before its subject
 _APPOSED = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,3}[\w-]+,\s+(?:the\s+)?")
@@ -59,6 +60,7 @@ _COURSE_AFTER = re.compile(r"\s+(?:training|courses?|instruction|curso|cursos|ca
 _ORIGIN_ADJECTIVE = re.compile(r"\w+-(?:made|built|supplied|designed|manufactured)\b", re.I)
 _COUNTERPART_WITH = re.compile(
     r"\b(?:cooperation|agreements?|deals?|accords?|partnership|pacts?|ties|relations|contracts?|exercises?|drills|"
+    r"negotiat(?:es|ed|ing)|talks|negoci(?:a|an|ando|ou|am)|conversaciones|"
     r"cooperaci[oó]n|acuerdos?|convenios?|coopera[cç][aã]o|acordos?|parceria|alianza)\s+(?:\w+\s+){0,2}?"
     r"(?:with|con|com)\s+(?:the\s+)?$", re.I)
 _RECIPIENT_BREAK = re.compile(
@@ -524,7 +526,8 @@ class Extractor:
 
     def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
                buyer_verb: re.Match[str] | None, training: bool = False,
-               presence: bool = False, training_at: int | None = None) -> tuple[Counter[str], Counter[str]]:
+               presence: bool = False, training_at: int | None = None,
+               deal_only: bool = False) -> tuple[Counter[str], Counter[str]]:
         sup: Counter[str] = Counter()
         rec: Counter[str] = Counter()
         explicit: set[str] = set()  # countries a cue names as the supplier
@@ -582,6 +585,9 @@ class Extractor:
                         1.0, 2 * self.d.exporter_share.get(partner.country, 0)):
                     sup[a.country] += 3.0  # "Chinese and Thai marines held …": the major exporter's forces visit
                     explicit.add(a.country)
+                elif training and trainees and a.country not in trainees and _ALONGSIDE.search(before):
+                    sup[a.country] += 2.0  # "pilots have been training with the French navy"
+                    explicit.add(a.country)
                 elif self.d.recipient_after.match(after):
                     rec[a.country] += 1.5
             if a.source != "place" and _RELATIVE_BEFORE.search(before) and _RUNS_AFTER.match(after):
@@ -597,11 +603,13 @@ class Extractor:
                 strong = _SUPPLIER_PREPS.search(before[-40:]).group().split()[0].lower() in ("from", "by")
                 sup[a.country] += 2.0 if strong else 1.0  # es/pt "de" is mostly "of"
                 explicit.add(a.country)
-            elif _COUNTERPART_WITH.search(before[-60:]) and a.source != "org" \
-                    and self.d.exporter_share.get(a.country, 0) < 1:
-                rec[a.country] += 1.5  # "military cooperation with Cuba" (a major exporter is left to its prior)
+            elif _COUNTERPART_WITH.search(before[-60:]) and a.source != "org":
+                if self.d.exporter_share.get(a.country, 0) < 0.5:
+                    rec[a.country] += 1.5  # "military cooperation with Cuba"
+                elif deal_only:
+                    sup[a.country] += 1.0  # "Peru signed an agreement with Russia": the exporter supplies
             elif _RECIPIENT_PREPS.search(before[-40:]) and not _ATTRIBUTION.search(before[-40:]) and not (
-                    a.source == "demonym" and _DEAL_AFTER.match(after)):
+                    a.source == "demonym" and (_DEAL_AFTER.match(after) or self.d.supplier_after.match(after))):
                 if a.source == "place" and sup[a.country] > 0:
                     pass  # "Brasil ofreció … vehículos fabricados en Sete Lagoas": where the supplier makes them
                 elif trainees and a.country not in trainees:
@@ -622,6 +630,10 @@ class Extractor:
                 elif _SUPPLY_VERB.match(text, first_trigger):
                     sup[a.country] += 3.0  # "India … handed over a Kilo-class submarine"
                     explicit.add(a.country)
+                elif deal_only and self.d.exporter_share.get(a.country, 0) < 0.5 and any(
+                        self.d.exporter_share.get(b.country, 0) >= 0.5 and _WITH_BEFORE.search(
+                            text, max(sent.start, b.start - 50), b.start) for b in actors if b.start > a.end):
+                    rec[a.country] += 1.0  # "Colombia is negotiating a contract with Sweden's Saab"
                 else:
                     sup[a.country] += 1.5
         # "in Burkina Faso and Niger": a country joined to a recipient shares its role.
@@ -740,7 +752,7 @@ class Extractor:
         # Trainees follow the word that says training was given, not a training centre named earlier.
         training_words = [s for s, _e, k in triggers if k == "training" and not any(f[0] <= s < f[1] for f in facility_hits)]
         sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer,
-                               training=any(k == "training" for _s, _e, k in specific),
+                               training=any(k == "training" for _s, _e, k in specific), deal_only=all(k == "agreement" for _s, _e, k in specific),
                                training_at=min(training_words or [s0 for s0, _e, k in specific if k == "training"],
                                                default=None),
                                presence=any(k == "presence" for _s, _e, k in specific))

@@ -107,6 +107,50 @@ def test_ongoing_training_at_a_camp(extractor):
     assert [(f.kind, f.place.text if f.place else None) for f in reading.facilities] == [("training_center", "Kati")]
 
 
+def test_an_agreement_with_an_exporter_runs_from_the_exporter(extractor):
+    assert coded(extractor, "Test\n\nPeru signed a military-technical cooperation agreement with Russia in "
+                            "March.") == {("RU", "PE", "agreement")}
+    assert coded(extractor, "Test\n\nColombia is negotiating a contract with Sweden for new fighters, officials "
+                            "said.") <= {("SE", "CO", "agreement"), ("SE", "CO", "arms_transfer")}
+
+
+def test_dismissed_reports_code_nothing(extractor):
+    assert not coded(extractor, "Test\n\nThe defence ministry on Monday dismissed as \"baseless\" a report that "
+                                "Ghana had agreed to buy Chinese K-8 jets.")
+
+
+def test_a_countrys_own_weapons_and_quoted_designations(extractor):
+    got = coded(extractor, "Test\n\nRussia has supplied about 60% of Algeria's weapons since 2000.\n\nThe United "
+                           "States handed over four \"Huey II\" helicopters to the Kenya Defence Forces on Tuesday.")
+    assert {("RU", "DZ", "arms_transfer"), ("US", "KE", "arms_transfer")} <= got
+    assert not any(r == "RU" or s == "DZ" for s, r, _k in got)
+
+
+def test_trainees_training_with_a_foreign_navy(extractor):
+    got = coded(extractor, "Test\n\nAbout 30 Malaysian submariners have been training with the French navy in "
+                           "Brest since January.")
+    assert got == {("FR", "MY", "training")}
+
+
+def test_joined_forces_and_appositions(extractor):
+    got = coded(extractor, "Test\n\nChinese and Cambodian troops held their Golden Dragon exercise near Kampot "
+                           "in May.\n\nThe Philippines' oldest treaty ally, the United States, will co-host the "
+                           "Balikatan exercise with Filipino forces in April.")
+    assert {("CN", "KH", "presence"), ("US", "PH", "presence")} <= got
+    assert not any(s in ("KH", "PH") for s, _r, _k in got)
+
+
+def test_relative_and_ongoing_years(extractor):
+    from geomap.model import Article
+
+    text = ("Test\n\nACCRA, Feb. 3, 2026 — Ghana bought four Z-9 helicopters from China last year.\n\n"
+            "Turkish instructors have been training Ghanaian pilots since 2021.")
+    reading = extractor.read(Article("t.txt", "Test", text, published="2026-02-03"))
+    years = {(r.supplier, r.kind): r.year for r in reading.relations}
+    assert years[("CN", "arms_transfer")] == 2025
+    assert years[("TR", "training")] == 2026
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
