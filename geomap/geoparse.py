@@ -427,6 +427,8 @@ class Geoparser:
         groups: dict[str, list[Candidate]] = {}
         for c in cands:
             groups.setdefault(c.key, []).append(c)
+        # A name repeated is one piece of evidence, not several: its first mention speaks for it.
+        firsts = [group[0] for group in groups.values()]
         for key, group in groups.items():  # in text order; each sees the latest choices
             if all(len(c.entries) == 1 for c in group):
                 for c in group:  # nothing to choose ("Peru", "Turkish")
@@ -434,7 +436,7 @@ class Geoparser:
                     c.score = _prior(c.choice)
                     c.scores = {c.choice.id: c.score}
                 continue
-            context = _Context(self.gazetteer, cands, key)
+            context = _Context(self.gazetteer, firsts, key)
             scored: dict[tuple, dict[str, float]] = {}  # mentions with the same readings score the same
             for c in group:
                 readings = (c.admin_cue, *(e.id for e in c.entries))
@@ -463,19 +465,18 @@ class _Context:
 
     __slots__ = ("admin1s", "admins", "gaz", "point_lats", "points", "points_by_lat", "support", "us_states")
 
-    def __init__(self, gaz: GeoNamesGazetteer, cands: list[Candidate], key: str) -> None:
+    def __init__(self, gaz: GeoNamesGazetteer, firsts: list[Candidate], key: str) -> None:
+        """``firsts``: the first mention of each name."""
         self.gaz = gaz
         self.support: dict[str, float] = {}
         self.points: dict[str | None, list[Entry]] = {}
         self.admins: dict[str | None, list[Entry]] = {}
         self.admin1s: dict[str | None, list[Entry]] = {}
         points: list[Entry] = []
-        seen = {key}
-        for o in cands:
+        for o in firsts:
             e = o.choice
-            if o.key in seen or e is None:
+            if o.key == key or e is None:
                 continue
-            seen.add(o.key)  # a name repeated is one piece of evidence, not several
             if e.country:
                 self.support[e.country] = self.support.get(e.country, 0.0) + (
                     0.5 if e.kind == "country" or e.capital or o.demonym else 1.0)
