@@ -39,6 +39,8 @@ _NAMED_BODY = re.compile(r"Alliance|Partnership|Alianza|Alian[cç]a|Parceria")
 # "the Korean contract", "the Russian offer": a major exporter's adjective on a deal names the vendor
 _DEAL_AFTER = re.compile(r"\s+(?:contracts?|deals?|offers?|bids?|proposals?|contratos?|ofertas?|propuestas?|propostas?)\b", re.I)
 _INSTITUTION_BEFORE = re.compile(r"\b(?:academias?|escuelas?|escolas?|centros?|colegios?|institutos?)\s+$", re.I)
+_IN_THE_CAPITAL = re.compile(r"\b(?:in|at|near) the (?:country's |nation's |[A-Z]\w+ )?capital\b(?!,? [A-Z])"
+                             r"|\b(?:en|cerca de) la capital\b(?! [A-Z])|\b(?:na|perto da) capital\b(?! [A-Z]|\s+ga[uú]cha|\s+paulista)")
 _WITH_BEFORE = re.compile(r"\b(?:with|con|com)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\s+|los\s+|as?\s+|os\s+)?$", re.I)
 # "Thailand's oldest treaty ally, the United States, …": a possessive phrase set before its subject
@@ -975,9 +977,28 @@ class Extractor:
             located = [c for c in following if re.fullmatch(r"[\s,]*(?:in|at|near|outside|en|em|cerca de|perto de)\s+"
                                                              r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}", text[after:c.start], re.I)]
             pick = (located or naming[-1:] or following or local[-1:])[0]
-            return pick.to_toponym()
+            return self._town_of(pick)
+        if _IN_THE_CAPITAL.search(text, sent.start, sent.end):  # "at a military academy in the capital"
+            capital = next((c for c in cands if c.choice is not None and c.choice.capital and c.choice.country == host
+                            and not c.demonym), None)
+            if capital is not None:
+                return capital.to_toponym()
         country = [c for c in inside if c.choice.kind == "country"]
         return country[0].to_toponym() if country else None
+
+    def _town_of(self, cand: Candidate) -> Toponym:
+        """A facility "in Kaduna" or "en Querétaro" is in the city that shares the state's name,
+        unless the text says the state ("the state of Querétaro")."""
+        place = cand.to_toponym()
+        if cand.choice.kind != "admin" or cand.admin_cue:
+            return place
+        towns = [e for e in self.geoparser.gazetteer.lookup(cand.surface)
+                 if e.kind == "city" and e.country == cand.choice.country and e.population >= 10_000]
+        if not towns:
+            return place
+        town = max(towns, key=lambda e: (e.population, e.id))
+        return replace(place, name=town.name, lat=town.lat, lon=town.lon, kind="city", precision="city",
+                       gazetteer_id=town.id)
 
     # --------------------------------------------------------------- article settling
     def _settle_generics(self, reading: ArticleReading) -> None:

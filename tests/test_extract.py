@@ -151,6 +151,20 @@ def test_relative_and_ongoing_years(extractor):
     assert years[("TR", "training")] == 2026
 
 
+def test_facilities_in_the_capital_and_in_a_state_named_city(extractor):
+    from geomap.geocode.gazetteer import km
+    from geomap.model import Article
+
+    text = ("Test\n\nNAIROBI, March 2, 2026 — Kenya and Turkey signed a defence agreement on Monday.\n\n"
+            "Turkish instructors will train Kenyan officers at a new military academy in the capital.\n\n"
+            "In Mexico, Airbus Helicopters opened a helicopter maintenance centre in Puebla in 2025.")
+    reading = extractor.read(Article("t.txt", "Test", text, published="2026-03-02"))
+    places = {f.kind: f.place for f in reading.facilities}
+    academy, centre = places["training_center"], places["mro_center"]
+    assert academy.name == "Nairobi" and academy.precision == "city"
+    assert centre.precision == "city" and km(centre.lat, centre.lon, 19.04, -98.21) < 15  # the city, not the state
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
