@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from .dictionaries import STATUS_ORDER, Actor, Dictionaries, PrefixIndex, load_dictionaries
+from .geocode.gazetteer import km
 from .geoparse import Candidate, Geoparser
 from .model import Article, Evidence, Toponym
 from .text import Sentence, split_sentences
@@ -41,6 +42,8 @@ _DEAL_AFTER = re.compile(r"\s+(?:contracts?|deals?|offers?|bids?|proposals?|cont
 _INSTITUTION_BEFORE = re.compile(r"\b(?:academias?|escuelas?|escolas?|centros?|colegios?|institutos?)\s+$", re.I)
 _IN_THE_CAPITAL = re.compile(r"\b(?:in|at|near) the (?:country's |nation's |[A-Z]\w+ )?capital\b(?!,? [A-Z])"
                              r"|\b(?:en|cerca de) la capital\b(?! [A-Z])|\b(?:na|perto da) capital\b(?! [A-Z]|\s+ga[uú]cha|\s+paulista)")
+_AREA_OF = re.compile(r"\b(?:state|province|region|department|county|governorate|estado|provincia|prov[ií]ncia|"
+                      r"regi[oó]n|regi[aã]o|departamento)\s+(?:of|de|do|da|del)\s+$", re.I)
 _WITH_BEFORE = re.compile(r"\b(?:with|con|com)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\s+|los\s+|as?\s+|os\s+)?$", re.I)
 # "Thailand's oldest treaty ally, the United States, …": a possessive phrase set before its subject
@@ -349,6 +352,7 @@ class Extractor:
             reading.facilities.extend(facs or [])
         self._settle_generics(reading)
         self._settle_statuses(reading)
+        _settle_facility_places(reading)
         return reading
 
     def _may_report(self, text: str, sent: Sentence) -> bool:
@@ -977,7 +981,13 @@ class Extractor:
             located = [c for c in following if re.fullmatch(r"[\s,]*(?:in|at|near|outside|en|em|cerca de|perto de)\s+"
                                                              r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}", text[after:c.start], re.I)]
             pick = (located or naming[-1:] or following or local[-1:])[0]
-            return self._town_of(pick)
+            if not located and naming and pick is naming[-1]:
+                # "Basa Air Base" may be named after a person: a namesake town far from the sentence's
+                # other places (the dateline's town) is not where the base is.
+                others = [c for c in local if c is not pick]
+                if others and all(km(pick.choice.lat, pick.choice.lon, c.choice.lat, c.choice.lon) > 100 for c in others):
+                    pick = others[0]
+            return self._town_of(pick, text)
         if _IN_THE_CAPITAL.search(text, sent.start, sent.end):  # "at a military academy in the capital"
             capital = next((c for c in cands if c.choice is not None and c.choice.capital and c.choice.country == host
                             and not c.demonym), None)
@@ -986,11 +996,11 @@ class Extractor:
         country = [c for c in inside if c.choice.kind == "country"]
         return country[0].to_toponym() if country else None
 
-    def _town_of(self, cand: Candidate) -> Toponym:
+    def _town_of(self, cand: Candidate, text: str) -> Toponym:
         """A facility "in Kaduna" or "en Querétaro" is in the city that shares the state's name,
-        unless the text says the state ("the state of Querétaro")."""
+        unless the text says the state ("the state of Querétaro", "la provincia de Neuquén")."""
         place = cand.to_toponym()
-        if cand.choice.kind != "admin" or cand.admin_cue:
+        if cand.choice.kind != "admin" or cand.admin_cue or _AREA_OF.search(text, max(0, cand.start - 30), cand.start):
             return place
         towns = [e for e in self.geoparser.gazetteer.lookup(cand.surface)
                  if e.kind == "city" and e.country == cand.choice.country and e.population >= 10_000]
@@ -1041,6 +1051,22 @@ class Extractor:
 
 _DEAL_PARTS = ("industrial", "training", "agreement", "maintenance")
 _EARLY = ("unknown", "offered", "negotiating", "announced")
+
+
+def _settle_facility_places(reading: ArticleReading) -> None:
+    """A facility report whose sentence names no place ("the maintenance line at the plant")
+    refers to the host's facility placed last before it in the article, else to the first
+    facility of its kind placed after it (a headline's "at Brazilian shipyard")."""
+    placed = sorted((f for f in reading.facilities if f.place is not None), key=lambda f: f.evidence.start)
+    for f in reading.facilities:
+        if f.place is not None:
+            continue
+        same_host = [p for p in placed if p.host == f.host and p.supplier == f.supplier]
+        before = [p for p in same_host if p.evidence.start < f.evidence.start]
+        after = [p for p in same_host if p.evidence.start > f.evidence.start and p.kind == f.kind]
+        source = before[-1] if before else (after[0] if after else None)
+        if source is not None:
+            f.place = source.place
 
 
 def _later(a: str, b: str) -> bool:

@@ -165,6 +165,16 @@ def test_facilities_in_the_capital_and_in_a_state_named_city(extractor):
     assert centre.precision == "city" and km(centre.lat, centre.lon, 19.04, -98.21) < 15  # the city, not the state
 
 
+def test_a_facility_referred_back_to_takes_the_place_named_before(extractor):
+    from geomap.model import Article
+
+    text = ("Test\n\nSouth Korea's Hanwha Aerospace opened a howitzer plant in Helwan, Egypt, in 2025, officials "
+            "said.\n\nA maintenance line at the plant will service Egyptian K9 howitzers from 2026.")
+    reading = extractor.read(Article("t.txt", "Test", text, published="2026-05-05"))
+    places = {f.kind: (f.place.country, f.place.precision) for f in reading.facilities if f.place}
+    assert places == {"factory": ("EG", "city"), "mro_center": ("EG", "city")}
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
