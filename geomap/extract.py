@@ -877,8 +877,9 @@ class Extractor:
                 status, where = self._status(text, cstart, cend)
                 if status == "unknown":
                     status, where = self._status(text, sent.start, sent.end)
-                if status == "unknown" and kind in _ONGOING_KINDS and self._search(self.d.ongoing, text, cstart, cend):
-                    status = "operational"
+                if status in ("unknown", "completed") and kind in _ONGOING_KINDS and self._search(
+                        self.d.ongoing, text, cstart, cend):
+                    status = "operational"  # "have been stationed there since they arrived in 2024"
                 year = self._year(text, sent, where if where is not None else anchor, article,
                                   ongoing=status == "operational")
                 spec = all(self._speculative(text, sent, t[0], in_scenario) for t in ts)
