@@ -463,7 +463,8 @@ class _Context:
     points, administrative areas and first-level areas, indexed by country (and points by
     latitude) for scoring each reading of ``key``."""
 
-    __slots__ = ("admin1s", "admins", "gaz", "point_lats", "points", "points_by_lat", "support", "us_states")
+    __slots__ = ("admin1s", "admins", "gaz", "in_area", "point_lats", "points", "points_by_lat", "support",
+                 "us_states")
 
     def __init__(self, gaz: GeoNamesGazetteer, firsts: list[Candidate], key: str) -> None:
         """``firsts``: the first mention of each name."""
@@ -488,6 +489,11 @@ class _Context:
                 points.append(e)
                 self.points.setdefault(e.country, []).append(e)
         self.us_states = {a.name for a in self.admin1s.get("US", ())}
+        self.in_area: dict[tuple[str | None, str], int] = {}  # (country, first-level area) -> points in it
+        for p in points:
+            area = gaz.admin1_name(p)
+            if area is not None:
+                self.in_area[p.country, area] = self.in_area.get((p.country, area), 0) + 1
         self.points_by_lat = sorted(points, key=lambda p: p.lat)
         self.point_lats = [p.lat for p in self.points_by_lat]
 
@@ -502,9 +508,7 @@ class _Context:
                 s += 6.0
             s += 2.5 * self._near(e)
             if e.kind == "admin" and e.level == 1:
-                admin1_name = self.gaz.admin1_name
-                inside = sum(1 for p in self.points.get(cc, ()) if admin1_name(p) == e.name)
-                s += 4.0 * min(inside, 2)
+                s += 4.0 * min(self.in_area.get((cc, e.name), 0), 2)
                 # Sibling areas named beside it: "Georgia and Florida" are US states.
                 s += 2.0 * min(sum(1 for a in self.admin1s.get(cc, ()) if a.id != e.id), 4)
         if admin_cue and e.kind == "admin":
@@ -550,7 +554,11 @@ class _Pairing:
             for e in o.entries:
                 if e.kind == "admin" and e.level >= 2:
                     self.counties.setdefault(e.admin1, []).append((o.key, e))
-                elif e.kind == "city":
+        if not self.counties:
+            return  # no county named: nothing pairs
+        for o in cands:
+            for e in o.entries:
+                if e.kind == "city":
                     state = gaz.admin1_name(e)
                     if state is not None:
                         self.cities.setdefault(state, []).append((o.key, e))
