@@ -113,7 +113,8 @@ _ONGOING_KINDS = ("presence", "training", "maintenance", "industrial")
 _PRESENCE_FACILITIES = ("naval_base", "air_base", "military_base", "port", "airstrip")
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
-_CLAUSE_BREAK = re.compile(r";|\s—\s|—|\bwhile\b|\bwhereas\b|\bbut\b|\bmientras\b|\bpero\b|\benquanto\b", re.I)
+_CLAUSE_BREAK = re.compile(r";|\s—\s|—|\bwhile\b|\bwhereas\b|\bbut\b|\bmientras\b|\bpero\b|\benquanto\b|"
+                           r"\bbefore\b|\buntil\b|\bantes de que\b|\bhasta que\b|\bat[eé] que\b", re.I)
 _YEAR = re.compile(r"(?<![\d$.,])(19[5-9]\d|20[0-4]\d)(?![\d])")
 _SINCE = re.compile(r"\b(?:since|desde|from|a partir de)\s+(?:the\s+|el\s+|o\s+)?(?:end of\s+|late\s+|early\s+)?$", re.I)
 # "last year", "el año pasado", "no próximo ano": a year counted from the article's own
