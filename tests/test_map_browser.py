@@ -48,7 +48,15 @@ def set_year(page, which, year):
 
 
 def popup_text(page):
-    return page.locator(".leaflet-popup-content").last.inner_text(timeout=3000)  # the one fading out comes first
+    """The open popup's text, once its quotes are unpacked (the one fading out comes first)."""
+    page.wait_for_function("""() => { const c = [...document.querySelectorAll('.leaflet-popup-content')].pop();
+        return c && !c.querySelector('.gm-unpacking'); }""", timeout=5000)
+    return page.locator(".leaflet-popup-content").last.inner_text(timeout=3000)
+
+
+def popup_quotes(page):
+    popup_text(page)
+    return page.locator(".leaflet-popup-content").last.locator("q").evaluate_all("qs => qs.map(q => q.textContent)")
 
 
 def years(record, published):
@@ -72,6 +80,9 @@ def test_seed_map_loads_offline_without_errors(seed_page, seed_build):
     keys = set(page.locator(".gm-legend [data-key]").evaluate_all("els => els.map(e => e.dataset.key)"))
     assert {f"kind:{f.kind}" for f in records.facilities if f.id in expected} == {k for k in keys if k.startswith("kind:")}
     assert {"supplier:RU", "supplier:KR", "supplier:US"} <= keys
+    page.locator(".gm-sources summary").click()  # listed after the first draw; all of them once opened
+    assert page.locator(".gm-sources > div").count() == len(records.articles)
+    page.locator(".gm-sources summary").click()
 
 
 def test_toggling_a_supplier_hides_its_facilities_and_links(seed_page, seed_build):
@@ -104,6 +115,29 @@ def test_facility_popup_quotes_the_article(seed_page, seed_build):
     title = next(a.title for a in records.articles if a.id == fame.evidence[0].article)
     assert title in popup
     assert "not a pinpoint" in popup or fame.precision in ("site", "city")
+
+
+def test_popups_unpack_the_packed_quotes_exactly(seed_page, seed_build):
+    page = fresh(seed_page)
+    _out, records, _files = seed_build
+    assert page.evaluate("() => window.geomap.quotesUnpacked()") is False  # nothing unpacked before a popup asks
+    fame = next(f for f in records.facilities if "FAME" in f.operators)
+    click_facility(page, fame.id)
+    assert popup_quotes(page) == [e.quote for e in fame.evidence]
+    assert page.evaluate("() => window.geomap.quotesUnpacked()") is True
+    # From then on a popup is built with its quotes at once: open one and read it in the same task.
+    shown = [f for f in records.facilities if not f.speculative and f.lat is not None]
+    other = next(f for f in shown if f.id != fame.id and len(f.evidence) > 1
+                 and sum((g.lat, g.lon) == (f.lat, f.lon) for g in shown) == 1)
+    page.evaluate("(id) => { const f = window.geomap.data.facilities.find(x => x.id === id);"
+                  " window.geomap.map.setView([f.lat, f.lon], 12, {animate: false}); }", other.id)
+    page.wait_for_function("(id) => window.geomap.drawn().facilities.includes(id)", arg=other.id)
+    got = page.evaluate("""(id) => { const g = window.geomap, p = g.facilityPoint(id);
+        g.map.fire('click', {latlng: g.map.containerPointToLatLng(p), layerPoint: g.map.containerPointToLayerPoint(p),
+                             containerPoint: p});
+        return [...document.querySelectorAll('.leaflet-popup-content')].pop().querySelectorAll('q').length; }""", other.id)
+    assert got == len(other.evidence)
+    assert popup_quotes(page) == [e.quote for e in other.evidence]
 
 
 def test_year_filter_hides_records_outside_the_range(seed_page, seed_build):
@@ -177,6 +211,8 @@ def test_markup_in_article_text_shows_as_text(seed_page, tmp_path):
     click_facility(page, fid)
     popup = popup_text(page)
     assert "<b>repair and maintenance center</b>" in popup
+    assert any("a <b>repair and maintenance center</b> in Peru</script><script>window.pwned=1</script>" in q
+               for q in popup_quotes(page))  # unpacked from the packed block, still text
     assert page.locator(".leaflet-popup-content b", has_text="repair and maintenance center").count() == 0
     assert page.locator(".leaflet-popup-content img").count() == 0
     page.fill(".gm-search input", "Rosoboronexport")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
 import subprocess
 import sys
+
+import zlib
 
 import pytest
 
@@ -25,6 +28,12 @@ def copy_records(out, dest):
 def data_block(page: str) -> dict:
     text = re.search(r'<script type="application/json" id="geomap-data">(.*?)</script>', page, re.S).group(1)
     return json.loads(text)
+
+
+def packed_passages(page: str) -> list:
+    """The quoted passages the page unpacks for its popups: base64, zlib-deflated JSON."""
+    text = re.search(r'<script type="application/octet-stream" id="geomap-passages"[^>]*>(.*?)</script>', page, re.S).group(1)
+    return json.loads(zlib.decompress(base64.b64decode(text, validate=True)))
 
 
 def test_build_then_render_gives_the_same_map(seed_build, gazetteer):
@@ -116,3 +125,21 @@ def test_speculative_records_are_drawn_only_when_asked_for(seed_build, gazetteer
         data = data_block(render_html(build_map(records, include_speculative=include, gazetteer=gazetteer)))
         drawn = {row[0] for row in data["facilities"] + data["links"]}
         assert (speculative <= drawn) if include else not (speculative & drawn)
+
+
+def test_popup_quotes_travel_packed_and_unpack_to_the_exact_evidence(seed_build):
+    out, records, _files = seed_build
+    page = (out / "footprint.html").read_text(encoding="utf-8")
+    data, passages = data_block(page), packed_passages(page)
+    assert "quotes" not in data and len(data["quote_articles"]) == len(passages)
+    for field, rows, recs in (("facility_fields", data["facilities"], records.facilities),
+                              ("link_fields", data["links"], records.relationships)):
+        by_id = {r.id: r for r in recs}
+        for row in rows:
+            rec = by_id[row[0]]
+            evidence = row[data[field].index("evidence")]
+            got = []
+            for e in evidence:
+                quote, start, *end = passages[e[0]]
+                got.append((records.articles[data["quote_articles"][e[0]]].id, quote, start, end[0] if end else start + len(quote)))
+            assert got == [(e.article, e.quote, e.start, e.end) for e in rec.evidence], rec.id

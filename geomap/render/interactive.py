@@ -1,7 +1,9 @@
 """The interactive footprint map: a Folium map with one layer per supplier country.
 
 Records reach the page as one JSON data block (``<``, ``>`` and ``&`` escaped, so no text can
-close the script element) and the page's own script draws facilities and links on one canvas
+close the script element); the quoted passages, the bulk of a big map and needed only by popups,
+travel apart, deflated and base64-encoded, and are unpacked when the first popup opens. The page's
+own script draws facilities and links on one canvas
 (no DOM element per record, so it stays fast with tens of thousands of records) and builds
 popups, legend, search and the year filter with DOM text nodes: article text is never parsed as
 HTML. Leaflet and every other asset are inlined from installed packages, and a
@@ -16,6 +18,7 @@ import hashlib
 import html
 import json
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
@@ -80,22 +83,31 @@ def _json_for_script(obj) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def _packed(obj) -> str:
+    """JSON, deflated (zlib format, fixed level: the same bytes every time) and base64-encoded:
+    the page unpacks it with the browser's DecompressionStream("deflate")."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+
+
 class _DataScript(MacroElement):
-    """The records as a JSON data block plus the script that draws them."""
+    """The records as a JSON data block, the packed quotes, and the script that draws them."""
 
     _template = Template("""
 {% macro html(this, kwargs) %}
 <script type="application/json" id="geomap-data">{{ this.payload }}</script>
+<script type="application/octet-stream" id="geomap-passages" data-encoding="json+deflate+base64">{{ this.passages }}</script>
 {% endmacro %}
 {% macro script(this, kwargs) %}
 {{ this.script }}
 {% endmacro %}
 """)
 
-    def __init__(self, payload: str, script: str) -> None:
+    def __init__(self, payload: str, passages: str, script: str) -> None:
         super().__init__()
         self._name = "GeomapData"
         self.payload = payload
+        self.passages = passages
         self.script = script.replace("</script", "<\\/script")
 
 
@@ -119,24 +131,26 @@ LINK_FIELDS = ("id", "supplier", "recipient", "kind", "status", "year", "equipme
 
 
 class _Quotes:
-    """Each quoted passage once (a facility and its relationship often cite the same sentence),
-    as [article index, quote, start] plus end when it is not start + the quote's length.
-    Evidence rows point into the table: [quote index, status index] plus the year and a
-    speculative flag when they are set."""
+    """Each quoted passage once (a facility and its relationship often cite the same sentence):
+    its article index in ``articles`` (drawing needs it: a report without a year of its own
+    counts in its article's year) and [quote, start] plus end when it is not start + the quote's
+    length in ``passages`` (only popups need those). Evidence rows point into both:
+    [quote index, status index] plus the year and a speculative flag when they are set."""
 
     def __init__(self, articles) -> None:
         self.article_index = {a.id: i for i, a in enumerate(articles)}
         self.index: dict[tuple, int] = {}
-        self.rows: list[list] = []
+        self.articles: list[int] = []
+        self.passages: list[list] = []
 
     def evidence(self, evidence) -> list[list]:
         out = []
         for e in evidence:
             key = (e.article, e.start, e.end, e.quote)
             if key not in self.index:
-                self.index[key] = len(self.rows)
-                row = [self.article_index.get(e.article, -1), e.quote, e.start]
-                self.rows.append(row if e.end - e.start == len(e.quote) else row + [e.end])
+                self.index[key] = len(self.passages)
+                self.articles.append(self.article_index.get(e.article, -1))
+                self.passages.append([e.quote, e.start] if e.end - e.start == len(e.quote) else [e.quote, e.start, e.end])
             row = [self.index[key], STATUS_ORDER.index(e.status) if e.status in STATUS_ORDER else 0, e.year,
                    int(e.speculative)]
             out.append(row[:4] if e.speculative else row[:3] if e.year is not None else row[:2])
@@ -145,8 +159,9 @@ class _Quotes:
 
 def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[str, str],
              recipient_layer: str, places_layer: str, colors: dict[str, str], map_name: str,
-             include_speculative: bool) -> dict:
-    """The page's data: records as rows of FACILITY_FIELDS and LINK_FIELDS (compact at scale)."""
+             include_speculative: bool) -> tuple[dict, list[list]]:
+    """The page's data: records as rows of FACILITY_FIELDS and LINK_FIELDS (compact at scale),
+    and apart from it the quoted passages their evidence rows point to."""
     used: set[str] = set()
 
     def cname(cc: str) -> str:
@@ -195,13 +210,13 @@ def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[
         "countries": {cc: cname(cc) for cc in sorted(used)},
         "statuses": list(STATUS_ORDER), "origins": origins, "points": dict(sorted(points.items())),
         "articles": [[a.id, a.title, a.published, a.url] for a in records.articles],
-        "quotes": quotes.rows,
+        "quote_articles": quotes.articles,
         "facility_fields": FACILITY_FIELDS, "facilities": facilities,
         "link_fields": LINK_FIELDS, "links": links,
         "places": [[p.name, p.kind, p.lat, p.lon, len(p.mentions)] for p in records.places],
         "base": [f["geometry"] for f in world["features"]],
         "recipient_shapes": shape_index,
-    }
+    }, quotes.passages
 
 
 def build_map(records: Records, *, title: str = DEFAULT_TITLE,
@@ -257,11 +272,11 @@ def build_map(records: Records, *, title: str = DEFAULT_TITLE,
     # Stable element ids make the page byte-identical for the same records; the data script is
     # added last, so numbering it does not move the ids it refers to.
     _renumber(m)
-    payload = _payload(records, gaz, title, {cc: g.get_name() for cc, g in groups.items()},
+    payload, passages = _payload(records, gaz, title, {cc: g.get_name() for cc, g in groups.items()},
                        recipient_group.get_name(), places_group.get_name(), colors, m.get_name(),
                        include_speculative)
     payload["bounds"] = _frame(shown_facilities, shown_links, gaz)
-    _DataScript(_json_for_script(payload), _static("footprint.js")).add_to(m)
+    _DataScript(_json_for_script(payload), _packed(passages), _static("footprint.js")).add_to(m)
     _renumber(m)
     m.geomap_title = title
     m.geomap_tiles = source
@@ -297,7 +312,7 @@ def _renumber(m: folium.Map) -> None:
     walk(root)
 
 
-_SCRIPT = re.compile(r"<script(?![^>]*\btype=\"application/json\")[^>]*>(.*?)</script>", re.DOTALL)
+_SCRIPT = re.compile(r"<script(?![^>]*\btype=\"application/(?:json|octet-stream)\")[^>]*>(.*?)</script>", re.DOTALL)
 
 
 def _csp(tiles: TileSource | None, scripts: list[str]) -> str:

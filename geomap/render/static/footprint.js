@@ -22,7 +22,8 @@
 
   function cname(cc) { return DATA.countries[cc] || cc; }
   // Records arrive as rows (compact at scale). Their evidence rows, [quote, status, year?,
-  // speculative?], point into the quote table, whose rows are [article, quote, start, end?].
+  // speculative?], point to a quoted passage: its article is DATA.quote_articles[quote]; the
+  // passage itself, [text, start, end?], is unpacked from its own block when a popup needs it.
   function records(rows, fields) {
     return rows.map(function (row) {
       var rec = {};
@@ -35,13 +36,33 @@
   var ARTICLE_YEAR = DATA.articles.map(function (a) { return a[2] ? parseInt(a[2].slice(0, 4), 10) : null; });
   function evStatus(e) { return DATA.statuses[e[1]]; }
   function evYear(e) {  // the year a report gives, else the year its article was published
-    return e[2] !== undefined && e[2] !== null ? e[2] : ARTICLE_YEAR[DATA.quotes[e[0]][0]];
+    return e[2] !== undefined && e[2] !== null ? e[2] : ARTICLE_YEAR[DATA.quote_articles[e[0]]];
   }
-  function evidenceOf(rec) {  // [article, quote, start, end, status, year given, speculative]
+  function evidenceOf(rec, passages) {  // [article, quote, start, end, status, year given, speculative]
     return rec.evidence.map(function (e) {
-      var q = DATA.quotes[e[0]], end = q.length > 3 ? q[3] : q[2] + Array.from(q[1]).length;
-      return [q[0], q[1], q[2], end, evStatus(e), e[2] === undefined ? null : e[2], e[3] || 0];
+      var q = passages[e[0]], end = q.length > 2 ? q[2] : q[1] + Array.from(q[0]).length;
+      return [DATA.quote_articles[e[0]], q[0], q[1], end, evStatus(e), e[2] === undefined ? null : e[2], e[3] || 0];
     });
+  }
+  // The passages block: JSON, deflated and base64-encoded (most of a big map's bytes), unpacked
+  // by the browser's own DecompressionStream the first time a popup needs it.
+  var passages = null, passagesLoading = null;
+  function base64Bytes(text) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
+    var binary = atob(text), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+  function withPassages(done) {  // done(passages) now if unpacked, else once they are; done(null) if they cannot be
+    if (passages) return done(passages);
+    if (!passagesLoading) {
+      passagesLoading = new Promise(function (resolve) {
+        var packed = document.getElementById("geomap-passages").textContent.trim();
+        var stream = new Blob([base64Bytes(packed)]).stream().pipeThrough(new DecompressionStream("deflate"));
+        resolve(new Response(stream).text());
+      }).then(function (text) { passages = JSON.parse(text); return passages; }, function () { return null; });
+    }
+    passagesLoading.then(done);
   }
   function historyOf(rec) {  // distinct (year, status) of its reports, in order
     var seen = {}, out = [];
@@ -384,9 +405,19 @@
   var recordsCanvas = new RecordsCanvas({pane: "gm-records", padding: 0.1});
 
   // ---------------------------------------------------------------- popups
-  function evidenceBlock(parent, evidence) {
-    if (!evidence.length) return;
-    parent.appendChild(el("div", "Evidence (" + evidence.length + (evidence.length === 1 ? " report)" : " reports)"), "gm-head"));
+  function evidenceBlock(parent, rec) {  // the quotes, once unpacked (at once after the first popup)
+    if (!rec.evidence.length) return;
+    parent.appendChild(el("div", "Evidence (" + rec.evidence.length + (rec.evidence.length === 1 ? " report)" : " reports)"), "gm-head"));
+    var slot = parent.appendChild(el("div", "Unpacking the quotes…", "gm-muted gm-unpacking"));
+    withPassages(function (rows) {
+      if (!rows) { slot.textContent = "This browser cannot unpack the quotes (it lacks DecompressionStream)."; slot.className = "gm-warn"; return; }
+      var box = el("div");
+      quotesInto(box, evidenceOf(rec, rows));
+      parent.replaceChild(box, slot);
+      if (map._popup && map._popup.isOpen() && map._popup.getElement().contains(box)) map._popup.update();  // re-fit the popup
+    });
+  }
+  function quotesInto(parent, evidence) {
     evidence.forEach(function (e) {
       var a = DATA.articles[e[0]] || [String(e[0]), String(e[0]), null, null];
       var box = el("div", null, "gm-ev");
@@ -425,7 +456,7 @@
     }
     historyRow(box, f);
     notes(box, f);
-    evidenceBlock(box, evidenceOf(f));
+    evidenceBlock(box, f);
     return box;
   }
   function linkTitle(r) { return cname(r.supplier) + " → " + cname(r.recipient) + ": " + words(r.kind); }
@@ -437,7 +468,7 @@
     row(box, "Organisations", r.organizations);
     historyRow(box, r);
     notes(box, r);
-    evidenceBlock(box, evidenceOf(r));
+    evidenceBlock(box, r);
     return box;
   }
   function openPopup(latlng, content) {
@@ -595,19 +626,26 @@
   }
   document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
 
-  // Title, counts, sources; then search.
-  var subtitle;
+  // Title, counts, sources; then search. The sources list (thousands of articles at scale) is
+  // filled after the first draw, in idle time, or at once when it is opened before that.
+  var subtitle, listSources;
+  var whenIdle = window.requestIdleCallback || function (work) { setTimeout(function () { work({timeRemaining: function () { return 10; }}); }, 1); };
   panel("topleft", "gm-titlebox", function (box) {
     box.appendChild(el("div", DATA.title, "gm-maptitle"));
     subtitle = box.appendChild(el("div", "", "gm-muted gm-counts"));
-    var src = el("details", null, "gm-sources");
+    var src = el("details", null, "gm-sources"), sorted = null, listed = 0;
     src.appendChild(el("summary", "Sources (" + DATA.articles.length + " articles)"));
-    DATA.articles.slice().sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; }).forEach(function (a) {
-      var item = el("div");
-      item.appendChild(articleLink(a));
-      item.appendChild(el("span", " — " + a[0], "gm-muted"));
-      src.appendChild(item);
-    });
+    listSources = function (deadline) {  // deadline: an idle period, or none to finish now
+      sorted = sorted || DATA.articles.slice().sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
+      for (; listed < sorted.length && (!deadline || deadline.timeRemaining() > 1); listed++) {
+        var item = el("div");
+        item.appendChild(articleLink(sorted[listed]));
+        item.appendChild(el("span", " — " + sorted[listed][0], "gm-muted"));
+        src.appendChild(item);
+      }
+      if (deadline && listed < sorted.length) whenIdle(listSources);
+    };
+    src.addEventListener("toggle", function () { if (src.open) listSources(null); });
     box.appendChild(src);
   });
 
@@ -873,7 +911,11 @@
       var f = DATA.facilities.filter(function (x) { return x.id === id; })[0];
       return f ? map.latLngToContainerPoint([f.lat, f.lon]) : null;
     },
-    isFullscreen: isFullscreen
+    isFullscreen: isFullscreen,
+    quotesUnpacked: function () { return passages !== null; }
   };
-  requestAnimationFrame(function () { window.geomap.ready = true; window.geomap.readyAt = performance.now(); });
+  requestAnimationFrame(function () {
+    window.geomap.ready = true; window.geomap.readyAt = performance.now();
+    whenIdle(listSources);
+  });
 })();
