@@ -187,15 +187,16 @@ class Geoparser:
             matches.clear()
         title_case: dict[int, bool] = {}
         out: list[Candidate] = []
-        pos = 0
-        while (m := _CAPITALISED_RE.search(text, pos)) is not None:
+        resume = 0  # after a name kept, the next one starts after it
+        for m in _CAPITALISED_RE.finditer(text):
+            if m.start() < resume:
+                continue
             word = m.group()
-            pos = m.end()
             starter = starters.get(word)
             if starter is None:
                 starter = starters[word] = self._starter(word)
             span, alone = starter
-            if not span or not alone and not _CONTINUATION_RE.match(text, pos):
+            if not span or not alone and not _CONTINUATION_RE.match(text, m.end()):
                 continue  # no name starts with this word, or only longer ones and none follows
             start = m.start()
             run_end = _RUN_RE.match(text, start).end()
@@ -229,7 +230,7 @@ class Geoparser:
                 cand.admin_cue = bool(_ADMIN_CUES_BEFORE.search(before) or _ADMIN_CUES_AFTER.match(after)
                                       or _STATE_CUE_AFTER.match(after))
                 out.append(cand)
-                pos = doc.ends[j - 1]
+                resume = doc.ends[j - 1]
         self._link_qualifiers(text, out)
         return out
 
