@@ -44,6 +44,8 @@ _IN_THE_CAPITAL = re.compile(r"\b(?:in|at|near) the (?:country's |nation's |[A-Z
                              r"|\b(?:en|cerca de) la capital\b(?! [A-Z])|\b(?:na|perto da) capital\b(?! [A-Z]|\s+ga[uú]cha|\s+paulista)")
 _AREA_OF = re.compile(r"\b(?:state|province|region|department|county|governorate|estado|provincia|prov[ií]ncia|"
                       r"regi[oó]n|regi[aã]o|departamento)\s+(?:of|de|do|da|del)\s+$", re.I)
+_THE_COMPANY = re.compile(r"\b(?:the (?:company|firm|manufacturer|group|contractor)|la (?:empresa|compa[nñ][ií]a|firma|fabricante)|"
+                          r"a (?:empresa|companhia|fabricante))\b(?!\s+(?:of|de|do|da)\b)", re.I)
 _WITH_BEFORE = re.compile(r"\b(?:with|con|com)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\s+|los\s+|as?\s+|os\s+)?$", re.I)
 # "Thailand's oldest treaty ally, the United States, …": a possessive phrase set before its subject
@@ -76,7 +78,7 @@ _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # 
 _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
-    r"fueron entrenados|foram treinados|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram)\b",
+    r"fueron entrenados|foram treinados|ser[aá]n (?:capacitad|entrenad|adiestrad)[oa]s|ser[aã]o treinad[oa]s|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram)\b",
     re.I)
 # A noun before a Spanish/Portuguese demonym: group 1 when it names people who may be trainees,
 # group 2 when it names equipment (made by the country if that is an exporter).
@@ -417,6 +419,14 @@ class Extractor:
                 actor = self.d.actors[m.group()]
                 out = [a for a in out if not (a.start >= m.start() and a.end <= m.end())]
                 out.append(_Actor(actor.country, m.start(), m.end(), m.group(), "org", actor))
+            firm = next(iter(self._finditer(_THE_COMPANY, text, sent.start, sent.end)), None)
+            if firm is not None and not any(a.org is not None and a.org.supplier_side for a in out):
+                # "the company", "la empresa": the defence firm the article named last
+                named_before = [self.d.actors[m.group()] for m in self._finditer(self.d.actor_re, text, 0, sent.start)]
+                named_before = [o for o in named_before if o.type == "defense_firm"]
+                if named_before:
+                    org = named_before[-1]
+                    out.append(_Actor(org.country, firm.start(), firm.end(), firm.group(), "org", org))
         out.sort(key=lambda a: (a.start, a.end))
         return out
 
@@ -619,7 +629,7 @@ class Extractor:
                     a.source == "demonym" and (_DEAL_AFTER.match(after) or self.d.supplier_after.match(after))):
                 if a.source == "place" and sup[a.country] > 0:
                     pass  # "Brasil ofreció … vehículos fabricados en Sete Lagoas": where the supplier makes them
-                elif trainees and a.country not in trainees:
+                elif (trainees or (training and receiving)) and a.country not in trainees:
                     sup[a.country] += 2.0  # "pilots trained in India", "with the Royal Danish Air Force"
                 else:
                     rec[a.country] += 2.0 if a.source != "org" else 0.5
@@ -788,6 +798,9 @@ class Extractor:
                 self.d.exporter_share.get(ranked[1], 0) and any(_coordinated(text, a, actors, sent.end) for a in actors):
             supplier = ranked[0]  # "India and Vietnam signed …": the exporter is the supplier
         named = {a.country for a in actors}
+        dateline = _DATELINE.match(text, sent.start)
+        dateline_named = {a.country for a in actors if dateline and a.end <= dateline.end()} - {
+            a.country for a in actors if not (dateline and a.end <= dateline.end())}
         both = pair is not None and named <= set(pair) and bool(_BOTH_COUNTRIES.search(text, sent.start, sent.end))
         if both:
             supplier, countries, named, ranked = pair[0], [pair[1]], {pair[1]}, [pair[0], pair[1]]
@@ -817,7 +830,7 @@ class Extractor:
             recipients = [c for c in carry if c != supplier]
         if supplier is not None and not recipients and host and host != supplier and (
                 _THE_COUNTRY.search(text, sent.start, sent.end)
-                or (all(sup[c] > rec[c] for c in named) and all(k in _HOST_KINDS for _s, _e, k in specific)
+                or (all(sup[c] > rec[c] for c in named - dateline_named) and all(k in _HOST_KINDS for _s, _e, k in specific)
                     and not (specific and all(_ORIGIN_ADJECTIVE.match(text, s0) for s0, _e, _k in specific))
                     and (specific or any(a.org is not None and self._supplier_side(a.org) for a in actors)))):
             recipients = [host]  # "in the country", or a supplier alone offering or selling: to the article's host
@@ -859,7 +872,7 @@ class Extractor:
         # A deal that names equipment and no other kind is a purchase ("a deal for four Gripen fighters").
         deal_kind = "arms_transfer" if equipment else "agreement"
         trig_list = specific or [(g.start(), g.end(), deal_kind) for g in generics]
-        generic = not specific
+        generic = not specific and deal_kind == "agreement"  # a deal naming equipment is a purchase in itself
         for r in recipients:
             if len(recipients) > 1 and len({k for _s, _e, k in trig_list}) > 1:
                 def dist(t):

@@ -175,6 +175,17 @@ def test_a_facility_referred_back_to_takes_the_place_named_before(extractor):
     assert places == {"factory": ("EG", "city"), "mro_center": ("EG", "city")}
 
 
+def test_the_company_is_the_firm_named_before(extractor):
+    got = coded(extractor, "Test\n\nVietnam signed a contract with Hanwha Aerospace in December for K9 "
+                           "howitzers.\n\nThe company will train Vietnamese gun crews in Changwon next year.")
+    assert ("KR", "VN", "training") in got
+    got = coded(extractor, "Prueba\n\nLIMA, 3 de marzo de 2026 — El Perú firmó un contrato con Airbus Helicopters "
+                           "por seis helicópteros H145M.\n\nSegún el contrato, pilotos peruanos serán capacitados en "
+                           "la escuela de la empresa en Marignane.", language="es")
+    assert {("FR", "PE", "arms_transfer"), ("FR", "PE", "training")} <= got
+    assert not any(s == "PE" for s, _r, _k in got)
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
