@@ -399,8 +399,9 @@ class Geoparser:
         for c in cands:
             c.choice = max(c.entries, key=_prior)
         pairing = _Pairing(gaz, cands)
+        contexts: dict[str, tuple[str, ...]] = {}
         for _ in range(2):
-            if not self._pass(cands, pairing):
+            if not self._pass(cands, pairing, contexts):
                 break  # nothing changed: another pass would score the same
         # One sense per name per document: the best-supported reading wins for every mention.
         by_key: dict[str, list[Candidate]] = defaultdict(list)
@@ -421,9 +422,10 @@ class Geoparser:
                         c.choice = pick
         return cands
 
-    def _pass(self, cands: list[Candidate], pairing: "_Pairing") -> bool:
+    def _pass(self, cands: list[Candidate], pairing: "_Pairing", contexts: dict[str, tuple[str, ...]]) -> bool:
         """Score every candidate's entries with the other names' current choices as context;
-        whether any choice changed."""
+        whether any choice changed. ``contexts``: each name's context when it was last scored
+        (the other names' choices), which it need not be scored again in."""
         changed = False
         groups: dict[str, list[Candidate]] = {}
         for c in cands:
@@ -437,6 +439,10 @@ class Geoparser:
                     c.score = _prior(c.choice)
                     c.scores = {c.choice.id: c.score}
                 continue
+            others = tuple(o.choice.id for o in firsts if o.key != key)
+            if contexts.get(key) == others:
+                continue  # the same context as in the last pass: the same scores and choices
+            contexts[key] = others
             context = _Context(self.gazetteer, firsts, key)
             scored: dict[tuple, dict[str, float]] = {}  # mentions with the same readings score the same
             for c in group:
