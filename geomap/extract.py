@@ -46,6 +46,8 @@ _AREA_OF = re.compile(r"\b(?:state|province|region|department|county|governorate
                       r"regi[oó]n|regi[aã]o|departamento)\s+(?:of|de|do|da|del)\s+$", re.I)
 _THE_COMPANY = re.compile(r"\b(?:the (?:company|firm|manufacturer|group|contractor)|la (?:empresa|compa[nñ][ií]a|firma|fabricante)|"
                           r"a (?:empresa|companhia|fabricante))\b(?!\s+(?:of|de|do|da)\b)", re.I)
+_REJECTED_BEFORE = re.compile(r"\b(?:over|instead of|rather than|en lugar de|en vez de|em vez de|ao inv[eé]s de)\s+"
+                              r"(?:the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 _WITH_BEFORE = re.compile(r"\b(?:with|con|com)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\s+|los\s+|as?\s+|os\s+)?$", re.I)
 # "Thailand's oldest treaty ally, the United States, …": a possessive phrase set before its subject
@@ -663,10 +665,11 @@ class Extractor:
                     sup[a.country] = sup[prev.country]  # "also buys from South Korea and Indonesia"
                     explicit.add(a.country)
         named = {a.country for a in actors}
-        for _s, _e, _text, origin in equipment:
+        for s0, _e, _text, origin in equipment:
             # Equipment of known origin points at its supplier, unless the sentence names another
             # supplier outright and not the equipment's country (a US-built jet bought from Denmark).
-            sup[origin] += 2.5 if origin in named or not (explicit - {origin}) else 0.3
+            if not _REJECTED_BEFORE.search(text, max(sent.start, s0 - 50), s0):
+                sup[origin] += 2.5 if origin in named or not (explicit - {origin}) else 0.3
         return sup, rec
 
     def _clause_subject(self, text: str, sent: Sentence, a: _Actor, actors: list[_Actor], trigger: int) -> bool:
@@ -744,6 +747,8 @@ class Extractor:
                        suppliers_of: dict[str, Counter[str]] | None = None, pair: tuple[str, str] | None = None,
                        host: str | None = None):
         text = article.text
+        # "choosing the Gripen over Lockheed Martin's F-16": the alternative turned down takes no part
+        actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)]
         triggers = self._triggers(text, sent)
         generics = [g for g in self._finditer(self.d.generic, text, sent.start, sent.end)
                     if not (g.start() > sent.start and _NAMED_BODY.fullmatch(g.group()))]
@@ -801,7 +806,10 @@ class Extractor:
         dateline = _DATELINE.match(text, sent.start)
         dateline_named = {a.country for a in actors if dateline and a.end <= dateline.end()} - {
             a.country for a in actors if not (dateline and a.end <= dateline.end())}
-        both = pair is not None and named <= set(pair) and bool(_BOTH_COUNTRIES.search(text, sent.start, sent.end))
+        # "the two countries signed …", or "India and Vietnam signed …" with no direction of its own
+        joint = supplier is None and len(named) == 2 and any(_coordinated(text, a, actors, sent.end) for a in actors)
+        both = pair is not None and named <= set(pair) and (
+            bool(_BOTH_COUNTRIES.search(text, sent.start, sent.end)) or (joint and named == set(pair)))
         if both:
             supplier, countries, named, ranked = pair[0], [pair[1]], {pair[1]}, [pair[0], pair[1]]
         co_suppliers = [c for c in ranked[1:] if supplier is not None and sup[c] - rec[c] >= 2.5 and c in named]
@@ -824,7 +832,7 @@ class Extractor:
                 supplier = next(iter(guesses))
                 recipients = [r for r in recipients if r != supplier]
         if supplier is None and suppliers_of is None and (
-                recipients or (not named and _BOTH_COUNTRIES.search(text, sent.start, sent.end))):
+                recipients or joint or (not named and _BOTH_COUNTRIES.search(text, sent.start, sent.end))):
             return None, None, recipients  # left to the second pass
         if supplier is not None and not recipients and carry:
             recipients = [c for c in carry if c != supplier]

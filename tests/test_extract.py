@@ -186,6 +186,16 @@ def test_the_company_is_the_firm_named_before(extractor):
     assert not any(s == "PE" for s, _r, _k in got)
 
 
+def test_a_joint_subject_takes_the_articles_pair_and_a_rejected_bid_takes_no_part(extractor):
+    got = coded(extractor, "Test\n\nHANOI, June 9, 2025 — India handed over a patrol vessel to Vietnam's coast "
+                           "guard on Monday.\n\nIndia and Vietnam signed a memorandum on defence industry "
+                           "cooperation in June 2022.")
+    assert {("IN", "VN", "arms_transfer"), ("IN", "VN", "agreement")} <= got and not any(s == "VN" for s, _r, _k in got)
+    got = coded(extractor, "Test\n\nBANGKOK, March 1, 2026 — Thailand's air force signed a deal for four Saab "
+                           "Gripen fighters from Sweden, choosing them over Lockheed Martin's F-16.")
+    assert ("SE", "TH", "arms_transfer") in got and not any("US" in (s, r) for s, r, _k in got)
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
