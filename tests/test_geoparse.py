@@ -158,3 +158,45 @@ def test_a_town_and_its_county_choose_each_other(parser):
     tops = {t.text: t for t in parser.parse(
         "The inmate was moved to the prison unit in Huntsville, officials in Walker County said.")}
     assert abs(tops["Huntsville"].lat - 30.72) < 0.2 and abs(tops["Huntsville"].lon + 95.55) < 0.2
+
+
+def test_archipelagos_are_one_territory_and_distant_states_are_not(gazetteer):
+    """A country's centre counts the islands chained to its main territory: New Zealand's two
+    islands, Canada's Arctic islands, Indonesia's archipelago (not Borneo alone); Alaska and
+    Hawaii stay out of the United States' centre."""
+    from geomap.geocode.gazetteer import km
+
+    def centre(code):
+        country = gazetteer.country(code)
+        return country.lat, country.lon
+
+    assert km(*centre("NZ"), -42.0, 174.0) < 161  # GeoNames' and Wikipedia's point
+    assert km(*centre("CA"), 60.0, -96.0) < 161
+    assert km(*centre("ID"), -2.5, 118.0) < 250  # between Borneo, Java and Sulawesi
+    assert km(*centre("US"), 39.76, -98.5) < 161
+
+
+def test_an_enumeration_is_not_a_chain_of_qualifiers(parser):
+    """"China, Japan" inside a list of countries is not the town of China in Japan, while a chain
+    in which each name contains the one before qualifies it."""
+    tops = {t.text: t for t in parser.parse(
+        "Health officials in Mexico, China, Japan, Ukraine and Brazil also report cases.")}
+    assert {tops[n].kind for n in ("Mexico", "China", "Japan", "Ukraine", "Brazil")} == {"country"}
+    assert tops["China"].country == "CN"
+    paris = _find(parser, "The clinic in Paris, Texas, United States, reopened.", "Paris")
+    assert paris and paris[0].country == "US"
+
+
+def test_a_state_named_as_a_state_is_the_state(parser):
+    tops = _find(parser, "The first case was a cow born in Canada and found at a Washington state farm.", "Washington")
+    assert tops and tops[0].kind == "admin" and abs(tops[0].lat - 47.4) < 1.0
+
+
+def test_remembered_runs_give_the_same_output_as_a_fresh_parser(gazetteer):
+    """The memo of names seen in earlier texts never changes what a text yields."""
+    text = "Lamar County officials in Paris, Texas, met March Jones. Paris police and the U.S. Army said so."
+    fresh = Geoparser(gazetteer).parse(text)
+    used = Geoparser(gazetteer)
+    for other in ("Police in Paris arrested a man.", "March in Lamar County was dry.", "Jones of Texas, U.S."):
+        used.parse(other)
+    assert used.parse(text) == fresh == used.parse(text)
