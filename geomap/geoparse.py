@@ -265,7 +265,7 @@ class Geoparser:
                 continue
             surface = text[doc.starts[i]:doc.name_end(j - 1)]
             key = doc.key(i, j) or normalize_name(surface)
-            if key in demonyms:
+            if key in demonyms and _demonym_written(key, surface):
                 country = gaz.country(demonyms[key])
                 if country is not None:
                     return j, key, [country], True, False
@@ -449,8 +449,12 @@ class Geoparser:
                 readings = (c.admin_cue, *(e.id for e in c.entries))
                 scores = scored.get(readings)
                 if scores is None:
-                    scores = scored[readings] = {e.id: context.score(e, c.admin_cue) + pairing.bonus(e, key)
-                                                 for e in c.entries}
+                    score, cue = context.score, c.admin_cue
+                    scores = {e.id: score(e, cue) for e in c.entries}
+                    if pairing.counties:  # a town and its county may pair
+                        for e in c.entries:
+                            scores[e.id] += pairing.bonus(e, key)
+                    scored[readings] = scores
                 c.scores = scores
                 best = max(c.entries, key=lambda e: (scores[e.id], e.id))
                 changed = changed or best is not c.choice
@@ -638,6 +642,28 @@ def _word_key(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def _demonym_forms() -> dict[str, frozenset[str]]:
+    """Index key of each demonym -> its forms as written, in lower case ("francés", "french")."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    for _cc, _lang, form in read_tsv("demonyms.tsv", 3):
+        forms[normalize_name(form)].add(" ".join(form.lower().replace("-", " ").split()))
+    return {k: frozenset(v) for k, v in forms.items()}
+
+
+def _demonym_written(key: str, surface: str) -> bool:
+    """Whether ``surface`` is a demonym as written, accents included: "Germán" (a name) is not
+    "German", nor "Frances" "francés"."""
+    written = " ".join(surface.translate(_QUOTES).lower().replace("-", " ").split())
+    if written.endswith(("'s", "'")):
+        written = written[:-2] if written.endswith("'s") else written[:-1]
+    forms = _demonym_forms().get(key, frozenset())
+    return written in forms or (written.isascii() and any(f.isascii() for f in forms))
+
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'"})
+
+
 def _demonym_spans() -> dict[str, int]:
     """First word of each demonym -> most words of a demonym starting with it."""
     spans: dict[str, int] = {}

@@ -52,6 +52,12 @@ def test_demonyms_resolve_to_their_country(parser):
     assert tops == {"Turkish": "TR", "South Korean": "KR", "Peruvian": "PE"}
 
 
+def test_demonyms_match_as_written_accents_included(parser):
+    tops = {t.text: t.country for t in parser.parse(
+        "Técnicos de IAI trabajan en la base Germán Olano; Frances Reyes, de la Fuerza Aérea Francesa, lo confirmó.")}
+    assert "Germán" not in tops and "Frances" not in tops and tops.get("Francesa") == "FR"
+
+
 def test_person_named_like_a_place_is_not_a_place(parser):
     tops = {t.text for t in parser.parse("Colonel Jorge Zapata Vargas met Peruvian President Alan Garcia in Lima.")}
     assert "Vargas" not in tops and "Garcia" not in tops and "Lima" in tops
