@@ -642,7 +642,6 @@ def _word_key(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=None)
 def _demonym_forms() -> dict[str, frozenset[str]]:
     """Index key of each demonym -> its forms as written, in lower case ("francés", "french")."""
     forms: dict[str, set[str]] = defaultdict(set)
@@ -664,6 +663,7 @@ def _demonym_written(key: str, surface: str) -> bool:
 _QUOTES = str.maketrans({"’": "'", "‘": "'"})
 
 
+@lru_cache(maxsize=1)
 def _demonym_spans() -> dict[str, int]:
     """First word of each demonym -> most words of a demonym starting with it."""
     spans: dict[str, int] = {}
