@@ -127,6 +127,21 @@ _RELATIVE_YEAR = re.compile(
     r"|(?P<this>this year|(?:este|neste|esse) (?:año|ano))"
     r"|(?P<next>next year|(?:próximo|proximo) (?:año|ano)|(?:año|ano) que vem|año que viene))\b", re.I)
 _YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
+_MONTHS = {name: i % 12 + 1 for names in (
+    "january february march april may june july august september october november december".split(),
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(),
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(),
+) for i, name in enumerate(names)} | {"sept": 9, "setiembre": 9}
+# A month named without its year ("in August", "last September"); "May" only after "in"/"last"
+_MONTH_ALONE = re.compile(
+    r"(?:\b(?:in|last|since|early|late|mid|en|em|desde|el pasado|en el mes de)\s+(?:-\s*)?)"
+    r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|"
+    r"Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|"
+    r"octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro)"
+    r"(?![\w.]*\s*(?:\d|de\s+\d|del?\s+(?:19|20)\d\d|,\s*(?:19|20)\d\d))", re.I)
+_HAPPENED = ("signed", "completed", "operational", "under_construction", "stalled", "suspended", "cancelled",
+             "reactivated")
 _RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|–)\s+(19[5-9]\d|20[0-4]\d)\b", re.I)
 # A sentence that refers back to a deal or facility the article has named ("the agreement").
 _ANAPHOR = re.compile(
@@ -712,10 +727,12 @@ class Extractor:
                 break
         return start, end
 
-    def _year(self, text: str, sent: Sentence, anchor: int, article: Article, ongoing: bool = False) -> int | None:
+    def _year(self, text: str, sent: Sentence, anchor: int, article: Article, status: str = "unknown") -> int | None:
         """The year of a report: a range's last year, else the year the sentence names nearest
-        to ``anchor`` ("last year" counts from the article's year), else the article's year. A
-        state that holds now (``ongoing``) "since 2018" is reported for the article's year."""
+        to ``anchor`` ("last year" counts from the article's year; a month alone, for what has
+        happened, is the last such month before the article's date), else the article's year.
+        A state that holds now ("operational since 2018") is reported for the article's year."""
+        ongoing = status == "operational"
         seg = text[sent.start:sent.end]
         rng = _RANGE.search(seg)
         if rng:
@@ -728,6 +745,11 @@ class Extractor:
         if own_year is not None:
             years += [(abs(sent.start + m.start() - anchor), own_year + _YEAR_OFFSET[m.lastgroup])
                       for m in _RELATIVE_YEAR.finditer(seg, body)]
+        if article.published and status in _HAPPENED:  # "signed a deal in August" (published in January)
+            month_now = int(article.published[5:7])
+            for m in _MONTH_ALONE.finditer(seg, body):
+                month = _MONTHS[m.group(1).lower().rstrip(".")]
+                years.append((abs(sent.start + m.start() - anchor), own_year - (month > month_now)))
         if years:
             return min(years)[1]
         return own_year
@@ -902,8 +924,7 @@ class Extractor:
                 if status in ("unknown", "completed") and kind in _ONGOING_KINDS and self._search(
                         self.d.ongoing, text, cstart, cend):
                     status = "operational"  # "have been stationed there since they arrived in 2024"
-                year = self._year(text, sent, where if where is not None else anchor, article,
-                                  ongoing=status == "operational")
+                year = self._year(text, sent, where if where is not None else anchor, article, status)
                 spec = all(self._speculative(text, sent, t[0], in_scenario) for t in ts)
                 in_clause = _dedupe([t for s0, _e, t, _o in equipment if cstart <= s0 < cend])
                 kinds_here = {k for _s, _e, k in trig_list}
@@ -922,7 +943,7 @@ class Extractor:
             status, where = self._status(text, cstart, cend)
             if status == "unknown":
                 status, where = self._status(text, sent.start, sent.end)
-            year = self._year(text, sent, where if where is not None else fs, article, ongoing=status == "operational")
+            year = self._year(text, sent, where if where is not None else fs, article, status)
             spec = self._speculative(text, sent, fs, in_scenario)
             operators = sorted({a.org.name for a in actors if a.org is not None and a.country in (supplier, host)})
             gear = _dedupe([t for s0, _e, t, _o in equipment if cstart <= s0 < cend]) or (

@@ -144,11 +144,13 @@ def test_relative_and_ongoing_years(extractor):
     from geomap.model import Article
 
     text = ("Test\n\nACCRA, Feb. 3, 2026 — Ghana bought four Z-9 helicopters from China last year.\n\n"
-            "Turkish instructors have been training Ghanaian pilots since 2021.")
+            "Turkish instructors have been training Ghanaian pilots since 2021.\n\n"
+            "The air force also signed a contract in September with Brazil's Embraer for five Super Tucanos.")
     reading = extractor.read(Article("t.txt", "Test", text, published="2026-02-03"))
     years = {(r.supplier, r.kind): r.year for r in reading.relations}
     assert years[("CN", "arms_transfer")] == 2025
     assert years[("TR", "training")] == 2026
+    assert years[("BR", "arms_transfer")] == 2025  # September, before the article's February
 
 
 def test_facilities_in_the_capital_and_in_a_state_named_city(extractor):
