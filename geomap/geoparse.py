@@ -399,9 +399,10 @@ class Geoparser:
         for c in cands:
             c.choice = max(c.entries, key=_prior)
         pairing = _Pairing(gaz, cands)
-        contexts: dict[str, tuple[str, ...]] = {}
+        scored_at: dict[str, int] = {}
+        changes: list[str] = []
         for _ in range(2):
-            if not self._pass(cands, pairing, contexts):
+            if not self._pass(cands, pairing, scored_at, changes):
                 break  # nothing changed: another pass would score the same
         # One sense per name per document: the best-supported reading wins for every mention.
         by_key: dict[str, list[Candidate]] = defaultdict(list)
@@ -422,16 +423,19 @@ class Geoparser:
                         c.choice = pick
         return cands
 
-    def _pass(self, cands: list[Candidate], pairing: "_Pairing", contexts: dict[str, tuple[str, ...]]) -> bool:
+    def _pass(self, cands: list[Candidate], pairing: "_Pairing", scored_at: dict[str, int],
+              changes: list[str]) -> bool:
         """Score every candidate's entries with the other names' current choices as context;
-        whether any choice changed. ``contexts``: each name's context when it was last scored
-        (the other names' choices), which it need not be scored again in."""
+        whether any choice changed. ``changes`` logs the names whose choice (of their first
+        mention) changed, ``scored_at`` how long that log was when each name was last scored:
+        a name none of the others of which changed since is not scored again."""
         changed = False
         groups: dict[str, list[Candidate]] = {}
         for c in cands:
             groups.setdefault(c.key, []).append(c)
         # A name repeated is one piece of evidence, not several: its first mention speaks for it.
         firsts = [group[0] for group in groups.values()]
+        context: _Context | None = None
         for key, group in groups.items():  # in text order; each sees the latest choices
             if all(len(c.entries) == 1 for c in group):
                 for c in group:  # nothing to choose ("Peru", "Turkish")
@@ -439,11 +443,14 @@ class Geoparser:
                     c.score = _prior(c.choice)
                     c.scores = {c.choice.id: c.score}
                 continue
-            others = tuple(o.choice.id for o in firsts if o.key != key)
-            if contexts.get(key) == others:
-                continue  # the same context as in the last pass: the same scores and choices
-            contexts[key] = others
-            context = _Context(self.gazetteer, firsts, key)
+            last = scored_at.get(key)
+            if last is not None and all(k == key for k in changes[last:]):
+                continue  # the same context as when last scored: the same scores and choices
+            scored_at[key] = len(changes)
+            if context is None:
+                context = _Context(self.gazetteer, firsts)
+            context.exclude(key)
+            first_choice = group[0].choice
             scored: dict[tuple, dict[str, float]] = {}  # mentions with the same readings score the same
             for c in group:
                 readings = (c.admin_cue, *(e.id for e in c.entries))
@@ -460,6 +467,9 @@ class Geoparser:
                 changed = changed or best is not c.choice
                 c.choice = best
                 c.score = scores[best.id]
+            if group[0].choice is not first_choice:
+                changes.append(key)
+                context = None  # read again with this name's new choice
         return changed
 
     # ---------------------------------------------------------------- public API
@@ -470,69 +480,97 @@ class Geoparser:
 
 
 class _Context:
-    """What the current choices of the names other than ``key`` say: country support,
-    points, administrative areas and first-level areas, indexed by country (and points by
-    latitude) for scoring each reading of ``key``."""
+    """What the current choices of the names say: country support, points, administrative
+    areas and first-level areas, indexed by country (and points by latitude), each with the
+    name that chose it. ``exclude(key)`` reads it without that name's own choice, for scoring
+    that name's readings."""
 
-    __slots__ = ("admin1s", "admins", "gaz", "in_area", "point_lats", "points", "points_by_lat", "support",
-                 "us_states")
+    __slots__ = ("admin1s", "admins", "gaz", "in_area", "key", "mine", "own", "point_lats", "points_by_lat",
+                 "points_n", "support", "us_states")
 
-    def __init__(self, gaz: GeoNamesGazetteer, firsts: list[Candidate], key: str) -> None:
-        """``firsts``: the first mention of each name."""
+    _NOTHING = (None, 0.0, False, False, None, None)
+
+    def __init__(self, gaz: GeoNamesGazetteer, firsts: list[Candidate]) -> None:
+        """``firsts``: the first mention of each name, which speaks for it."""
         self.gaz = gaz
         self.support: dict[str, float] = {}
-        self.points: dict[str | None, list[Entry]] = {}
-        self.admins: dict[str | None, list[Entry]] = {}
-        self.admin1s: dict[str | None, list[Entry]] = {}
-        points: list[Entry] = []
+        self.admins: dict[str | None, list[tuple[str, Entry]]] = {}
+        self.admin1s: dict[str | None, list[tuple[str, Entry]]] = {}
+        self.points_n: dict[str | None, int] = {}
+        self.us_states: dict[str, int] = {}  # US states chosen -> by how many names
+        self.in_area: dict[tuple[str | None, str], int] = {}  # (country, first-level area) -> points in it
+        # name -> what its choice adds: (country, support weight, is an area, is a point, US state, area)
+        self.own: dict[str, tuple] = {}
+        points: list[tuple[float, str, Entry]] = []
         for o in firsts:
             e = o.choice
-            if o.key == key or e is None:
+            if e is None:
                 continue
+            weight = 0.0
             if e.country:
-                self.support[e.country] = self.support.get(e.country, 0.0) + (
-                    0.5 if e.kind == "country" or e.capital or o.demonym else 1.0)
+                weight = 0.5 if e.kind == "country" or e.capital or o.demonym else 1.0
+                self.support[e.country] = self.support.get(e.country, 0.0) + weight
+            state = None
             if e.kind == "admin":
-                self.admins.setdefault(e.country, []).append(e)
+                self.admins.setdefault(e.country, []).append((o.key, e))
                 if e.level == 1:
-                    self.admin1s.setdefault(e.country, []).append(e)
-            if e.kind in ("city", "admin") and not e.capital:
-                points.append(e)
-                self.points.setdefault(e.country, []).append(e)
-        self.us_states = {a.name for a in self.admin1s.get("US", ())}
-        self.in_area: dict[tuple[str | None, str], int] = {}  # (country, first-level area) -> points in it
-        for p in points:
-            area = gaz.admin1_name(p)
-            if area is not None:
-                self.in_area[p.country, area] = self.in_area.get((p.country, area), 0) + 1
-        self.points_by_lat = sorted(points, key=lambda p: p.lat)
-        self.point_lats = [p.lat for p in self.points_by_lat]
+                    self.admin1s.setdefault(e.country, []).append((o.key, e))
+                    if e.country == "US":
+                        state = e.name
+                        self.us_states[state] = self.us_states.get(state, 0) + 1
+            point = e.kind in ("city", "admin") and not e.capital
+            area = None
+            if point:
+                points.append((e.lat, o.key, e))
+                self.points_n[e.country] = self.points_n.get(e.country, 0) + 1
+                name = gaz.admin1_name(e)
+                if name is not None:
+                    area = (e.country, name)
+                    self.in_area[area] = self.in_area.get(area, 0) + 1
+            self.own[o.key] = (e.country, weight, e.kind == "admin", point, state, area)
+        points.sort(key=lambda p: p[0])
+        self.points_by_lat = points
+        self.point_lats = [p[0] for p in points]
+        self.key = ""
+        self.mine = self._NOTHING
+
+    def exclude(self, key: str) -> None:
+        """Read the context without the choice of the name ``key`` from now on."""
+        self.key = key
+        self.mine = self.own.get(key, self._NOTHING)
 
     def score(self, e: Entry, admin_cue: bool) -> float:
-        """The prior of reading ``e`` plus what the context says for it."""
+        """The prior of reading ``e`` plus what the other names' choices say for it."""
         s = _prior(e)
         cc = e.country
+        own_cc, own_weight, own_admin, own_point, _state, own_area = self.mine
+        mine = own_cc == cc
         if e.kind != "country" and cc:
-            s += 1.5 * min(self.support.get(cc, 0.0), 3.0)
-        if e.kind in ("city", "admin") and (cc in self.admins or cc in self.points):
-            if cc in self.admins and self._contained(e):
-                s += 6.0
-            s += 2.5 * self._near(e)
-            if e.kind == "admin" and e.level == 1:
-                s += 4.0 * min(self.in_area.get((cc, e.name), 0), 2)
-                # Sibling areas named beside it: "Georgia and Florida" are US states.
-                s += 2.0 * min(sum(1 for a in self.admin1s.get(cc, ()) if a.id != e.id), 4)
+            support = self.support.get(cc, 0.0) - (own_weight if mine else 0.0)
+            s += 1.5 * min(support, 3.0)
+        if e.kind in ("city", "admin"):
+            admins = len(self.admins.get(cc, ())) - (mine and own_admin)
+            if admins or self.points_n.get(cc, 0) - (mine and own_point):
+                if admins and self._contained(e):
+                    s += 6.0
+                s += 2.5 * self._near(e)
+                if e.kind == "admin" and e.level == 1:
+                    inside = self.in_area.get((cc, e.name), 0) - (own_area == (cc, e.name))
+                    s += 4.0 * min(inside, 2)
+                    # Sibling areas named beside it: "Georgia and Florida" are US states.
+                    key = self.key
+                    s += 2.0 * min(sum(1 for k, a in self.admin1s.get(cc, ()) if k != key and a.id != e.id), 4)
         if admin_cue and e.kind == "admin":
             s += 2.0
         return s
 
     def _near(self, e: Entry) -> int:
         """How many points (up to 3) lie within 150 km of ``e``, ``e`` itself left out."""
-        lats = self.point_lats
+        lats, points, key = self.point_lats, self.points_by_lat, self.key
         near = 0
         for n in range(bisect_left(lats, e.lat - 1.5), bisect_right(lats, e.lat + 1.5)):
-            p = self.points_by_lat[n]
-            if abs(p.lat - e.lat) < 1.4 and _lon_close(p.lon, e.lon, e.lat) and p.id != e.id \
+            _lat, k, p = points[n]
+            if k != key and abs(p.lat - e.lat) < 1.4 and _lon_close(p.lon, e.lon, e.lat) and p.id != e.id \
                     and km(p.lat, p.lon, e.lat, e.lon) < 150:
                 near += 1
                 if near == 3:
@@ -542,12 +580,13 @@ class _Context:
     def _contained(self, e: Entry) -> bool:
         """Whether an area named (other than ``e``) contains ``e`` (gaz.qualifies), with a US
         town's state looked up once rather than compared with each state named."""
-        gaz, admins = self.gaz, self.admins.get(e.country, ())
+        gaz, admins, key = self.gaz, self.admins.get(e.country, ()), self.key
         if e.kind == "city" and e.country == "US":
-            if gaz.admin1_name(e) in self.us_states:
+            state = gaz.admin1_name(e)
+            if state is not None and self.us_states.get(state, 0) - (self.mine[4] == state) > 0:
                 return True
-            return any(gaz.qualifies(a, e) for a in admins if a.level >= 2)
-        return any(a.id != e.id and gaz.qualifies(a, e) for a in admins)
+            return any(gaz.qualifies(a, e) for k, a in admins if k != key and a.level >= 2)
+        return any(k != key and a.id != e.id and gaz.qualifies(a, e) for k, a in admins)
 
 
 class _Pairing:
