@@ -73,6 +73,7 @@ _ADMIN_CUES_BEFORE = re.compile(
     r"distrito|provincia|región|departamento|estado|municipio|prefecture)\s+of\s+(?:the\s+)?$", re.I)
 _ADMIN_CUES_AFTER = re.compile(
     r"^\s+(?:district|province|region|department|county|parish|municipality|governorate|oblast|prefecture)\b", re.I)
+_COMMA_GAP = re.compile(r",\s*")  # between "Lima" and "Ohio", or the names of a list
 # "Washington state", "New York state": lower case, since "Ohio State" names a university.
 _STATE_CUE_AFTER = re.compile(r"^\s+state\b")
 
@@ -367,7 +368,7 @@ class Geoparser:
         chain: list[Candidate] = []
         for a, b in zip(cands, [*cands[1:], None]):
             chain.append(a)
-            if b is not None and re.fullmatch(r",\s*", text[a.end:b.start]):
+            if b is not None and _COMMA_GAP.fullmatch(text, a.end, b.start):
                 continue
             links = [self._qualifier_of(a, b) for a, b in zip(chain, chain[1:])]
             if all(links):
