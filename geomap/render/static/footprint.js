@@ -555,9 +555,58 @@
   map.on("mouseout", function () { map.closeTooltip(hoverTip); });
 
   // ---------------------------------------------------------------- base map and recipient shading
+  // The base map, Natural Earth countries, is projected once and drawn as one path on a canvas of
+  // its own: a Leaflet layer per country costs more to build (objects per point) than to draw.
+  var baseRings = null;  // [{pts: [x, y, …] at zoom 0, box: [x0, y0, x1, y1]}]
+  function projectedRings() {
+    if (baseRings) return baseRings;
+    baseRings = [];
+    DATA.base.forEach(function (geom) {
+      var polygons = geom.type === "Polygon" ? [geom.coordinates] : geom.type === "MultiPolygon" ? geom.coordinates : [];
+      polygons.forEach(function (polygon) {
+        polygon.forEach(function (ring) {
+          var pts = [], box = [Infinity, Infinity, -Infinity, -Infinity];
+          ring.forEach(function (c) { project(c[1], c[0], pts); });
+          for (var i = 0; i < pts.length; i += 2) {
+            box[0] = Math.min(box[0], pts[i]); box[1] = Math.min(box[1], pts[i + 1]);
+            box[2] = Math.max(box[2], pts[i]); box[3] = Math.max(box[3], pts[i + 1]);
+          }
+          baseRings.push({pts: pts, box: box});
+        });
+      });
+    });
+    return baseRings;
+  }
+  function drawBase(ctx, bounds) {
+    var scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin(), path = new Path2D();
+    var x0 = (bounds.min.x + origin.x) / scale, y0 = (bounds.min.y + origin.y) / scale,
+      x1 = (bounds.max.x + origin.x) / scale, y1 = (bounds.max.y + origin.y) / scale;
+    projectedRings().forEach(function (ring) {
+      var pts = ring.pts, box = ring.box, n = pts.length;
+      if (box[2] < x0 || box[0] > x1 || box[3] < y0 || box[1] > y1) return;
+      var lx = pts[0] * scale - origin.x, ly = pts[1] * scale - origin.y;
+      path.moveTo(lx, ly);
+      for (var i = 2; i < n; i += 2) {  // points closer than a pixel to the last one drawn are left out
+        var x = pts[i] * scale - origin.x, y = pts[i + 1] * scale - origin.y;
+        if (Math.abs(x - lx) + Math.abs(y - ly) < 1 && i < n - 2) continue;
+        path.lineTo(x, y); lx = x; ly = y;
+      }
+      path.closePath();
+    });
+    ctx.save();
+    ctx.fillStyle = STYLE.base.fill; ctx.fill(path, "evenodd");
+    ctx.strokeStyle = STYLE.base.edge; ctx.lineWidth = 0.6; ctx.lineJoin = "round"; ctx.stroke(path);
+    ctx.restore();
+  }
   map.createPane("gm-base").style.zIndex = 200;
-  L.geoJSON(DATA.base, {pane: "gm-base", interactive: false,
-    style: {color: STYLE.base.edge, weight: 0.6, fillColor: STYLE.base.fill, fillOpacity: 1}}).addTo(map);
+  var BaseCanvas = L.Canvas.extend({
+    _initContainer: function () {
+      L.Canvas.prototype._initContainer.call(this);
+      this._container.style.pointerEvents = "none";
+    },
+    _draw: function () { if (this._bounds) drawBase(this._ctx, this._bounds); }
+  });
+  new BaseCanvas({pane: "gm-base", padding: 0.1}).addTo(map);
   var shading = L.geoJSON(null, {
     style: function (feat) {
       var n = feat.properties.suppliers.length;
