@@ -388,6 +388,13 @@ class Geoparser:
         """Choose an entry for every candidate, using the document's own context."""
         gaz = self.gazetteer
         for c in cands:
+            if not c.admin_cue:
+                # "Mexico", "Taiwan", "Kuwait" name the country, not a place of that very country
+                # also called so (the State of Mexico, Taiwan Province, Kuwait City), unless the
+                # text says it means an area ("Mexico state").
+                countries = {e.country for e in c.entries if e.kind == "country"}
+                if countries:
+                    c.entries = [e for e in c.entries if e.kind == "country" or e.country not in countries]
             if c.qualifier is not None:
                 quals = [q for q in c.qualifier.entries if q.kind in ("country", "admin")]
                 narrowed = [e for e in c.entries if any(gaz.qualifies(q, e) for q in quals)]

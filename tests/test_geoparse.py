@@ -206,3 +206,13 @@ def test_remembered_runs_give_the_same_output_as_a_fresh_parser(gazetteer):
     for other in ("Police in Paris arrested a man.", "March in Lamar County was dry.", "Jones of Texas, U.S."):
         used.parse(other)
     assert used.parse(text) == fresh == used.parse(text)
+
+
+def test_a_countrys_name_is_the_country_not_its_namesake_inside_it(parser):
+    """In a text about Mexican states, "Mexico" is still the country, not the State of Mexico
+    or Mexico City; "Kuwait" is the country, not Kuwait City."""
+    tops = {t.text: t for t in parser.parse(
+        "Drug violence in Guerrero and Sinaloa has hurt Acapulco. The outbreak in Mexico caused 89 deaths.")}
+    assert tops["Mexico"].kind == "country" and tops["Guerrero"].kind == "admin"
+    kuwait = _find(parser, "Flights from Kuwait to Baghdad resumed.", "Kuwait")
+    assert kuwait and kuwait[0].kind == "country"
