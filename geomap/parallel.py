@@ -2,8 +2,9 @@
 
 Articles go to the workers in batches; each worker process builds one
 :class:`~geomap.extract.Extractor` (loading the gazetteer index and dictionaries once) and
-keeps it for every later batch. Readings come back in the order of the articles, so the
-merged records do not depend on how many workers read them.
+keeps it for every later batch. Readings come back encoded as the readings cache stores them
+and in the order of the articles, so the merged records do not depend on how many workers
+read them.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import logging
 from collections import deque
 from itertools import islice
-from dataclasses import fields
 from typing import Iterable, Iterator, Sequence
 
+from .cache import decode_reading, encode_reading
 from .exc import ConfigurationError, GeomapError
 from .extract import ArticleReading, Extractor
 from .model import Article
@@ -41,14 +42,11 @@ def extractor_loads() -> int:
     return _LOADS
 
 
-def read_batch(articles: list[Article]) -> list[dict]:
-    """Read a batch on a worker; the readings travel back without their articles' texts."""
+def read_batch(articles: list[Article]) -> list[bytes]:
+    """Read a batch on a worker; the readings travel back encoded as the readings cache stores
+    them (compact, without their articles' texts), so the client can store them as they are."""
     extractor = worker_extractor()
-    out = []
-    for article in articles:
-        reading = extractor.read(article)
-        out.append({f.name: getattr(reading, f.name) for f in fields(reading) if f.name != "article"})
-    return out
+    return [encode_reading(extractor.read(article)) for article in articles]
 
 
 def _client(workers: int | None, scheduler: str | None):
@@ -67,9 +65,9 @@ def _client(workers: int | None, scheduler: str | None):
 
 
 def read_on_dask(articles: Iterable[Article], *, count: int | None = None, workers: int | None = None,
-                 scheduler: str | None = None, batch_size: int | None = None) -> Iterator[ArticleReading]:
+                 scheduler: str | None = None, batch_size: int | None = None) -> Iterator[tuple[ArticleReading, bytes]]:
     """Read ``articles`` (``count`` of them, if they are not a sequence) on Dask workers and
-    yield their readings in the articles' order.
+    yield their readings in the articles' order, each with its encoding for the readings cache.
 
     Batches hold up to 32 articles, fewer when that gives each worker at least 8 batches (so
     that no worker idles at the end). At most 4 batches per worker are in flight, and articles
@@ -100,12 +98,12 @@ def read_on_dask(articles: Iterable[Article], *, count: int | None = None, worke
             cluster.close()
 
 
-def _collect(batch: Sequence[Article], future) -> Iterator[ArticleReading]:
+def _collect(batch: Sequence[Article], future) -> Iterator[tuple[ArticleReading, bytes]]:
     try:
         results = future.result()
     except GeomapError:
         raise
     except Exception as err:
         raise GeomapError(f"a Dask worker failed reading {batch[0].id} … {batch[-1].id}: {err}") from err
-    for article, rest in zip(batch, results):
-        yield ArticleReading(article=article, **rest)
+    for article, blob in zip(batch, results):
+        yield decode_reading(blob, article), blob

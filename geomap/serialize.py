@@ -15,7 +15,8 @@ import typing
 from functools import lru_cache
 from typing import Callable
 
-__all__ = ["to_jsonable", "from_jsonable", "rebuild", "converter", "type_hints", "SerializationError"]
+__all__ = ["to_jsonable", "from_jsonable", "rebuild", "converter", "type_hints", "to_rows", "row_converter",
+           "SerializationError"]
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -37,6 +38,78 @@ def to_jsonable(value):
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     raise SerializationError(f"cannot store a {type(value).__name__} value")
+
+
+def to_rows(value):
+    """A compact JSON-ready copy of ``value``: dataclasses become lists of their field values in
+    field order. Only the same code can read it back (:func:`row_converter`); the readings
+    cache, keyed by the code version, uses it because it is small and quick to rebuild."""
+    if isinstance(value, _SCALARS):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [to_rows(getattr(value, name)) for name in _field_names(type(value))]
+    if isinstance(value, (list, tuple, collections.abc.Sequence)):
+        return [to_rows(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_rows(v) for k, v in value.items()}
+    raise SerializationError(f"cannot store a {type(value).__name__} value")
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@lru_cache(maxsize=None)
+def row_converter(tp) -> Callable[[object], object]:
+    """A function rebuilding values of type ``tp`` from :func:`to_rows`'s form. It checks the
+    shape (lists, their lengths) but not every scalar, and may reuse the lists it is given."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = [row_converter(a) for a in options]
+        if all(c is _same for c in inner):
+            return _same
+        if len(inner) != 1:
+            raise SerializationError(f"cannot rebuild values of type {tp} from rows")
+        (only,) = inner
+        return lambda data: None if data is None else only(data)
+    if origin in (list, tuple, set, frozenset, collections.abc.Sequence):
+        args = typing.get_args(tp)
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            return _fixed_tuple([row_converter(a) for a in args], tp)
+        item = row_converter(args[0]) if args else _same
+        return _rows_sequence(item, list if origin is collections.abc.Sequence else origin, tp)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _row_dataclass(tp)
+    if tp is float:
+        return _float
+    return _same  # other scalars, Any: as decoded
+
+
+def _rows_sequence(item, origin, tp):
+    def convert(data):
+        if type(data) is not list:
+            raise _fail(tp, data)
+        if item is not _same:
+            data = [item(v) for v in data]
+        return data if origin is list else origin(data)
+    return convert
+
+
+def _row_dataclass(cls: type):
+    hints = type_hints(cls)
+    fields = dataclasses.fields(cls)
+    special = [(i, c) for i, c in enumerate(row_converter(hints[f.name]) for f in fields) if c is not _same]
+    n = len(fields)
+
+    def convert(data):
+        if type(data) is not list or len(data) != n:
+            raise _fail(cls, data)
+        for i, c in special:
+            data[i] = c(data[i])
+        return cls(*data)
+    return convert
 
 
 @lru_cache(maxsize=None)
