@@ -30,7 +30,7 @@ from geomap.ingest import parse_text_article  # noqa: E402
 from geomap.model import Article  # noqa: E402
 from geomap.resources import read_tsv  # noqa: E402
 
-__all__ = ["Vocabulary", "vocabulary", "article_text", "generate", "write_jsonl"]
+__all__ = ["Vocabulary", "vocabulary", "article_text", "generate", "write_jsonl", "write_corpus"]
 
 WORDS_PER_ARTICLE = 600
 # Suppliers with a real export footprint; recipients drawn from every other country.
@@ -167,6 +167,20 @@ def write_jsonl(path: Path, n: int, *, seed: int = 0, start: int = 0) -> None:
             article_id, text = article_text(i, seed)
             title = text.split("\n", 1)[0]
             f.write(json.dumps({"id": article_id, "title": title, "text": text}, ensure_ascii=False) + "\n")
+
+
+ARTICLES_PER_FILE = 5000  # about 21 MB of JSON Lines: well under geomap's limit per input file
+
+
+def write_corpus(folder: Path, n: int, *, seed: int = 0, per_file: int = ARTICLES_PER_FILE) -> list[Path]:
+    """Write articles 0 … n - 1 into ``folder`` as JSON Lines files of ``per_file`` articles
+    (corpus-00000.jsonl, …), in the articles' order; returns the files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for start in range(0, n, per_file):
+        files.append(folder / f"corpus-{start // per_file:05d}.jsonl")
+        write_jsonl(files[-1], min(per_file, n - start), seed=seed, start=start)
+    return files
 
 
 def main() -> None:

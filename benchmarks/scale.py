@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import generate, write_jsonl  # noqa: E402
+from corpus import generate, write_corpus, write_jsonl  # noqa: E402
 
 
 def throughput(n: int, profile: bool) -> None:
@@ -95,8 +95,7 @@ def incremental(n: int, workers: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         corpus = tmp / "corpus"
-        corpus.mkdir()
-        write_jsonl(corpus / "corpus.jsonl", n)
+        write_corpus(corpus, n)
         cache = tmp / "readings.sqlite"
         start = time.perf_counter()
         build([corpus], tmp / "full", cache=cache, workers=workers)
@@ -126,13 +125,18 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# The copied readings are stored under this version, not the code's: a source file edited
+# between preparing and building must not empty the cache.
+SAMPLE_VERSION = "scale-benchmark-sample"
+
+
 def memory_prepare(n: int, folder: Path, sample: int) -> None:
     """Write the corpus of n articles into ``folder``; with ``sample`` > 0, also a readings
     cache there in which only that many articles were read by the coder and the readings of
     the others are copies of theirs (under the others' ids). The build then runs on n distinct
     articles (ingest, cache, merge, render) in far less time. Done in its own process, so that
     the measured build's peak does not include it."""
-    write_jsonl(folder / "corpus.jsonl", n)
+    write_corpus(folder / "corpus", n)
     if not sample:
         return
     from geomap.cache import ReadingCache, article_key, encode_reading
@@ -141,9 +145,9 @@ def memory_prepare(n: int, folder: Path, sample: int) -> None:
 
     extractor = Extractor()
     blobs = [(a.id, encode_reading(extractor.read(a))) for a in generate(sample)]
-    with ReadingCache(folder / "readings.sqlite") as cache:
+    with ReadingCache(folder / "readings.sqlite", version=SAMPLE_VERSION) as cache:
         rows = []
-        for i, article in enumerate(read_articles([folder / "corpus.jsonl"])):
+        for i, article in enumerate(read_articles([folder / "corpus"])):
             old_id, blob = blobs[i % sample]
             text = zlib.decompress(blob).decode().replace(json.dumps(old_id), json.dumps(article.id))
             rows.append((article_key(article), zlib.compress(text.encode(), 1)))
@@ -156,12 +160,14 @@ def memory_prepare(n: int, folder: Path, sample: int) -> None:
 def memory_child(folder: Path, workers: int) -> None:
     """One whole build of the corpus in ``folder`` in this process (with its readings cache, if
     memory_prepare wrote one); prints its peak RSS in MB."""
+    from geomap.cache import ReadingCache
     from geomap.pipeline import build
 
-    cache = folder / "readings.sqlite"
+    path = folder / "readings.sqlite"
+    cache = ReadingCache(path, version=SAMPLE_VERSION) if path.exists() else None
     base = peak_rss_mb()
     start = time.perf_counter()
-    build([folder / "corpus.jsonl"], folder / "out", workers=workers, cache=cache if cache.exists() else None)
+    build([folder / "corpus"], folder / "out", workers=workers, cache=cache)
     elapsed = time.perf_counter() - start
     peak = peak_rss_mb()
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
