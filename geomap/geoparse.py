@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from .geocode.gazetteer import (PRECISION_OF_KIND, Entry, GeoNamesGazetteer, get_gazetteer, importance, km,
                                 normalize_name)
@@ -370,10 +371,10 @@ class Geoparser:
             chain.append(a)
             if b is not None and _COMMA_GAP.fullmatch(text, a.end, b.start):
                 continue
-            links = [self._qualifier_of(a, b) for a, b in zip(chain, chain[1:])]
-            if all(links):
-                for a, b in zip(chain, chain[1:]):
-                    a.qualifier = b
+            pairs = list(pairwise(chain))
+            if all(self._qualifier_of(place, area) for place, area in pairs):
+                for place, area in pairs:
+                    place.qualifier = area
             chain = []
 
     def _qualifier_of(self, a: Candidate, b: Candidate) -> bool:
