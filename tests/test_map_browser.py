@@ -167,6 +167,29 @@ def test_year_filter_hides_records_outside_the_range(seed_page, seed_build):
         1 for r in records.relationships if not r.speculative)
 
 
+def test_shaded_recipient_country_tooltip_lists_its_suppliers(seed_page, seed_build):
+    page = fresh(seed_page)
+    _out, records, _files = seed_build
+    suppliers = {r.supplier for r in records.relationships if r.recipient == "PE" and not r.speculative and r.kind != "sanctions"}
+    names = page.evaluate("(ccs) => ccs.map(cc => window.geomap.data.countries[cc])", sorted(suppliers))
+    assert "PE" in page.evaluate("() => window.geomap.shown().recipients") and names
+
+    def hover_peru():  # the Andes east of Lima: inside Peru, away from the drawn records
+        page.evaluate("() => { window.geomap.map.setView([-14, -72], 6, {animate: false}); }")
+        point = page.evaluate("() => window.geomap.map.latLngToContainerPoint([-14, -72])")
+        page.mouse.move(point["x"], point["y"])
+        page.mouse.move(point["x"] + 1, point["y"] + 1)
+        page.wait_for_timeout(200)
+        return page.locator(".leaflet-tooltip").all_inner_texts()
+
+    tips = hover_peru()
+    assert len(tips) == 1 and tips[0].startswith("Peru") and all(n in tips[0] for n in names), tips
+    page.locator(".leaflet-control-layers-overlays label", has_text="Recipient countries").locator("input").click()
+    assert hover_peru() == []  # the shading is hidden with its layer, and so is its tooltip
+    page.locator(".leaflet-control-layers-overlays label", has_text="Recipient countries").locator("input").click()
+    assert len(hover_peru()) == 1
+
+
 def test_search_finds_fame_and_opens_it(seed_page, seed_build):
     page = fresh(seed_page)
     _out, records, _files = seed_build

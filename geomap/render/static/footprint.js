@@ -538,12 +538,15 @@
     else if (hit) openPopup(e.latlng, linksPopup(hit.links));
   });
   var hoverTip = L.tooltip({direction: "top", offset: [0, -10], opacity: 0.95}), hoverFrame = null;
+  var countryTip = L.tooltip({direction: "right", offset: [12, 0], opacity: 0.9});  // follows the mouse over a shaded country
   map.on("mousemove", function (e) {
     if (hoverFrame) return;
     hoverFrame = requestAnimationFrame(function () {
       hoverFrame = null;
       var hit = map._animatingZoom ? null : hitTest(e.layerPoint), container = map.getContainer();
       container.classList.toggle("gm-hover", !!hit);
+      var country = hit || map._animatingZoom ? null : shadedCountryTip(e.latlng);
+      if (country) { countryTip.setContent(country); map.openTooltip(countryTip, e.latlng); } else map.closeTooltip(countryTip);
       if (!hit) { map.closeTooltip(hoverTip); return; }
       var text = hit.facility ? hit.facility.name + " (" + cname(hit.facility.supplier) + ", " + words(hit.facility.cls === "active" ? hit.facility.status : statusAsOf(hit.facility)) + ")"
         : linkTitle(hit.link) + " (" + hit.link.evidence.length + (hit.link.evidence.length === 1 ? " report)" : " reports)") +
@@ -552,17 +555,19 @@
       map.openTooltip(hoverTip, hit.facility ? L.latLng(hit.facility.lat, hit.facility.lon) : e.latlng);
     });
   });
-  map.on("mouseout", function () { map.closeTooltip(hoverTip); });
+  map.on("mouseout", function () { map.closeTooltip(hoverTip); map.closeTooltip(countryTip); });
 
   // ---------------------------------------------------------------- base map and recipient shading
   // The base map, Natural Earth countries, is projected once and drawn as one path on a canvas of
-  // its own: a Leaflet layer per country costs more to build (objects per point) than to draw.
-  var baseRings = null;  // [{pts: [x, y, …] at zoom 0, box: [x0, y0, x1, y1]}]
+  // its own, with the shading of recipient countries over it: a Leaflet layer per country costs
+  // more to build (objects per point) than to draw.
+  var baseRings = null, countryRings = [];  // [{pts: [x, y, …] at zoom 0, box: [x0, y0, x1, y1]}]; by DATA.base index
   function projectedRings() {
     if (baseRings) return baseRings;
     baseRings = [];
-    DATA.base.forEach(function (geom) {
+    DATA.base.forEach(function (geom, index) {
       var polygons = geom.type === "Polygon" ? [geom.coordinates] : geom.type === "MultiPolygon" ? geom.coordinates : [];
+      countryRings[index] = [];
       polygons.forEach(function (polygon) {
         polygon.forEach(function (ring) {
           var pts = [], box = [Infinity, Infinity, -Infinity, -Infinity];
@@ -572,16 +577,18 @@
             box[2] = Math.max(box[2], pts[i]); box[3] = Math.max(box[3], pts[i + 1]);
           }
           baseRings.push({pts: pts, box: box});
+          countryRings[index].push(baseRings[baseRings.length - 1]);
         });
       });
     });
     return baseRings;
   }
   function drawBase(ctx, bounds) {
-    var scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin(), path = new Path2D();
+    var scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
     var x0 = (bounds.min.x + origin.x) / scale, y0 = (bounds.min.y + origin.y) / scale,
       x1 = (bounds.max.x + origin.x) / scale, y1 = (bounds.max.y + origin.y) / scale;
-    projectedRings().forEach(function (ring) {
+    var outline = function (rings, path) { rings.forEach(function (ring) { ringPath(ring, path); }); return path; };
+    var ringPath = function (ring, path) {
       var pts = ring.pts, box = ring.box, n = pts.length;
       if (box[2] < x0 || box[0] > x1 || box[3] < y0 || box[1] > y1) return;
       var lx = pts[0] * scale - origin.x, ly = pts[1] * scale - origin.y;
@@ -592,10 +599,22 @@
         path.lineTo(x, y); lx = x; ly = y;
       }
       path.closePath();
-    });
+    };
+    var path = outline(projectedRings(), new Path2D());
     ctx.save();
     ctx.fillStyle = STYLE.base.fill; ctx.fill(path, "evenodd");
     ctx.strokeStyle = STYLE.base.edge; ctx.lineWidth = 0.6; ctx.lineJoin = "round"; ctx.stroke(path);
+    if (map.hasLayer(window[DATA.recipient_layer])) {  // darker with more suppliers: one path per shade
+      var shades = {}, o = STYLE.recipient.opacity;
+      shownRecipients.forEach(function (cc) {
+        var n = shading[cc].suppliers.length;
+        outline(countryRings[DATA.recipient_shapes[cc]], shades[n] || (shades[n] = new Path2D()));
+      });
+      Object.keys(shades).forEach(function (n) {
+        ctx.globalAlpha = Math.min(o[0] + o[1] * n, o[2]); ctx.fillStyle = STYLE.recipient.fill; ctx.fill(shades[n], "evenodd");
+        ctx.globalAlpha = 1; ctx.strokeStyle = STYLE.recipient.edge; ctx.lineWidth = 0.8; ctx.stroke(shades[n]);
+      });
+    }
     ctx.restore();
   }
   map.createPane("gm-base").style.zIndex = 200;
@@ -606,20 +625,8 @@
     },
     _draw: function () { if (this._bounds) drawBase(this._ctx, this._bounds); }
   });
-  new BaseCanvas({pane: "gm-base", padding: 0.1}).addTo(map);
-  var shading = L.geoJSON(null, {
-    style: function (feat) {
-      var n = feat.properties.suppliers.length;
-      var o = STYLE.recipient.opacity;
-      return {color: STYLE.recipient.edge, weight: 0.8, fillColor: STYLE.recipient.fill, fillOpacity: Math.min(o[0] + o[1] * n, o[2])};
-    },
-    onEachFeature: function (feat, layer) {
-      var tip = el("div", null, "gm-tip");
-      tip.appendChild(el("b", cname(feat.properties.code)));
-      feat.properties.suppliers.forEach(function (s) { tip.appendChild(el("div", cname(s[0]) + ": " + s[1].join(", "))); });
-      layer.bindTooltip(tip, {sticky: true});
-    }
-  }).addTo(window[DATA.recipient_layer]);
+  var baseCanvas = new BaseCanvas({pane: "gm-base", padding: 0.1});  // added with the records, after the first refresh
+  var shading = {};  // recipient code → {suppliers: [[supplier, [kinds]]], tip: its tooltip (made when first shown)}
   function updateShading() {
     var by = {};
     shownLinks.forEach(function (r) {
@@ -627,12 +634,44 @@
       var s = by[r.recipient] = by[r.recipient] || {};
       (s[r.supplier] = s[r.supplier] || {})[words(r.kind)] = 1;
     });
-    shading.clearLayers();
+    shading = {};
     shownRecipients = Object.keys(by).sort();
     shownRecipients.forEach(function (cc) {
-      shading.addData({type: "Feature", geometry: DATA.base[DATA.recipient_shapes[cc]], properties: {
-        code: cc, suppliers: Object.keys(by[cc]).sort().map(function (s) { return [s, Object.keys(by[cc][s]).sort()]; })}});
+      shading[cc] = {suppliers: Object.keys(by[cc]).sort().map(function (s) { return [s, Object.keys(by[cc][s]).sort()]; })};
     });
+    if (baseCanvas._map) baseCanvas._redraw();
+  }
+  var ShadingSwitch = L.Layer.extend({  // the "Recipient countries" layer shows and hides the shading
+    onAdd: function () { if (baseCanvas._map) baseCanvas._redraw(); },
+    onRemove: function () { if (baseCanvas._map) baseCanvas._redraw(); }
+  });
+  new ShadingSwitch().addTo(window[DATA.recipient_layer]);
+  function insideRings(rings, x, y) {  // even-odd, like the fill
+    var inside = false;
+    rings.forEach(function (ring) {
+      var pts = ring.pts, box = ring.box;
+      if (x < box[0] || x > box[2] || y < box[1] || y > box[3]) return;
+      for (var i = 0, j = pts.length - 2; i < pts.length; j = i, i += 2) {
+        if ((pts[i + 1] > y) !== (pts[j + 1] > y) && x < (pts[j] - pts[i]) * (y - pts[i + 1]) / (pts[j + 1] - pts[i + 1]) + pts[i]) inside = !inside;
+      }
+    });
+    return inside;
+  }
+  function shadedCountryTip(latlng) {  // the tooltip of the shaded country there, if any
+    if (!map.hasLayer(window[DATA.recipient_layer])) return null;
+    var p = [];
+    project(latlng.lat, latlng.lng, p);
+    for (var i = 0; i < shownRecipients.length; i++) {
+      var cc = shownRecipients[i], entry = shading[cc];
+      if (!insideRings(countryRings[DATA.recipient_shapes[cc]], p[0], p[1])) continue;
+      if (!entry.tip) {
+        entry.tip = el("div", null, "gm-tip");
+        entry.tip.appendChild(el("b", cname(cc)));
+        entry.suppliers.forEach(function (s) { entry.tip.appendChild(el("div", cname(s[0]) + ": " + s[1].join(", "))); });
+      }
+      return entry.tip;
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- all places (off by default, drawn when shown)
@@ -798,7 +837,9 @@
     }
     function choose(entry) {  // open the record; the list closes until the query changes
       showTarget(entry.target);
-      list.textContent = "";
+      // Once the click is over: a button taken out of the page mid-click no longer stops the
+      // click at this panel, and the map would take it for a click beside the popup and close it.
+      setTimeout(function () { list.textContent = ""; }, 0);
     }
     input.addEventListener("input", render);
     input.addEventListener("keydown", function (e) {
@@ -967,6 +1008,7 @@
   map.on("moveend", function () { if (booted && shownLinks.length > MERGE_ABOVE) updateLegend(); });
   booted = true;
   refresh();
+  baseCanvas.addTo(map);
   recordsCanvas.addTo(map);
 
   window.geomap = {
