@@ -7,8 +7,9 @@ Prints, for BENCHMARKS.md:
 1. articles per second per core for extraction and geocoding, with the gazetteer index loaded
    (``--profile`` adds where the time goes);
 2. the speed-up of 2 Dask worker processes over 1 on the same articles (clusters started and
-   their workers' extractors loaded before timing), and the CPU time per article they spent
-   (workers plus this process), which shows the cost of distributing even on a busy machine;
+   their workers' extractors loaded before timing), and the CPU time per article spent in the
+   workers and in this process (client and scheduler), which shows the cost of distributing
+   even on a busy machine;
 3. the time to add 1 article to a built corpus (readings cache, same output as a full
    rebuild) as a share of the full build;
 4. peak memory (maximum resident set size) of a whole build of N articles, each N in its own
@@ -77,14 +78,16 @@ def speedup(n: int) -> None:
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
                 Client(cluster) as client:
             client.run(worker_extractor)  # each worker loads its index before the clock starts
-            cpu_before = sum(client.run(_cpu_seconds).values()) + _cpu_seconds()
+            workers_before, client_before = sum(client.run(_cpu_seconds).values()), _cpu_seconds()
             start = time.perf_counter()
             count = sum(1 for _ in read_on_dask(articles, scheduler=cluster.scheduler_address))
             times[workers] = time.perf_counter() - start
-            cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_before
+            in_client = _cpu_seconds() - client_before
+            in_workers = sum(client.run(_cpu_seconds).values()) - workers_before
             assert count == n
         print(f"dask: {n} articles on {workers} worker(s): {times[workers]:.1f} s = {n / times[workers]:.1f} articles/s; "
-              f"CPU of workers and this process {1000 * cpu / n:.0f} ms per article")
+              f"CPU per article {1000 * in_workers / n:.1f} ms in the workers, {1000 * in_client / n:.1f} ms in this "
+              f"process (client and scheduler)")
     print(f"speed-up of 2 workers over 1: {times[1] / times[2]:.2f}x (cores here: {os.cpu_count()})")
 
 

@@ -69,8 +69,8 @@ def read_on_dask(articles: Iterable[Article], *, count: int | None = None, worke
     """Read ``articles`` (``count`` of them, if they are not a sequence) on Dask workers and
     yield their readings in the articles' order, each with its encoding for the readings cache.
 
-    Batches hold up to 32 articles, fewer when that gives each worker at least 8 batches (so
-    that no worker idles at the end). At most 4 batches per worker are in flight, and articles
+    Batches hold up to 32 articles, fewer when that gives each worker at least 16 batches (so
+    that no worker idles long at the end while another finishes its last batch). At most 4 batches per worker are in flight, and articles
     are taken from ``articles`` only as batches are sent, so memory stays bounded however
     many articles there are.
     """
@@ -83,7 +83,7 @@ def read_on_dask(articles: Iterable[Article], *, count: int | None = None, worke
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         window = 4 * n_workers
-        batch_size = batch_size or max(1, min(32, total // (8 * n_workers)))
+        batch_size = batch_size or max(1, min(32, total // (16 * n_workers)))
         source = iter(articles)
         pending: deque = deque()
         while batch := list(islice(source, batch_size)):
