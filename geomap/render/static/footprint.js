@@ -583,32 +583,39 @@
     });
     return baseRings;
   }
-  function drawBase(ctx, bounds) {
-    var scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
-    var x0 = (bounds.min.x + origin.x) / scale, y0 = (bounds.min.y + origin.y) / scale,
-      x1 = (bounds.max.x + origin.x) / scale, y1 = (bounds.max.y + origin.y) / scale;
-    var outline = function (rings, path) { rings.forEach(function (ring) { ringPath(ring, path); }); return path; };
-    var ringPath = function (ring, path) {
-      var pts = ring.pts, box = ring.box, n = pts.length;
-      if (box[2] < x0 || box[0] > x1 || box[3] < y0 || box[1] > y1) return;
-      var lx = pts[0] * scale - origin.x, ly = pts[1] * scale - origin.y;
-      path.moveTo(lx, ly);
-      for (var i = 2; i < n; i += 2) {  // points closer than a pixel to the last one drawn are left out
-        var x = pts[i] * scale - origin.x, y = pts[i + 1] * scale - origin.y;
-        if (Math.abs(x - lx) + Math.abs(y - ly) < 1 && i < n - 2) continue;
-        path.lineTo(x, y); lx = x; ly = y;
-      }
-      path.closePath();
-    };
-    var path = outline(projectedRings(), new Path2D());
+  var countryPaths = {zoom: null, paths: null};  // each country's outline at the current zoom, in world pixels
+  function countryOutlines(zoom) {
+    if (countryPaths.zoom === zoom) return countryPaths.paths;
+    var scale = Math.pow(2, zoom);
+    projectedRings();
+    countryPaths = {zoom: zoom, paths: countryRings.map(function (rings) {
+      var path = new Path2D();
+      rings.forEach(function (ring) {
+        var pts = ring.pts, n = pts.length, lx = pts[0] * scale, ly = pts[1] * scale;
+        path.moveTo(lx, ly);
+        for (var i = 2; i < n; i += 2) {  // points closer than a pixel to the last one drawn are left out
+          var x = pts[i] * scale, y = pts[i + 1] * scale;
+          if (Math.abs(x - lx) + Math.abs(y - ly) < 1 && i < n - 2) continue;
+          path.lineTo(x, y); lx = x; ly = y;
+        }
+        path.closePath();
+      });
+      return path;
+    })};
+    return countryPaths.paths;
+  }
+  function drawBase(ctx) {  // the countries, then the shading over them (darker with more suppliers: one path per shade)
+    var outlines = countryOutlines(map.getZoom()), origin = map.getPixelOrigin(), world = new Path2D();
+    outlines.forEach(function (path) { world.addPath(path); });
     ctx.save();
-    ctx.fillStyle = STYLE.base.fill; ctx.fill(path, "evenodd");
-    ctx.strokeStyle = STYLE.base.edge; ctx.lineWidth = 0.6; ctx.lineJoin = "round"; ctx.stroke(path);
-    if (map.hasLayer(window[DATA.recipient_layer])) {  // darker with more suppliers: one path per shade
+    ctx.translate(-origin.x, -origin.y);  // world pixels to layer points
+    ctx.fillStyle = STYLE.base.fill; ctx.fill(world, "evenodd");
+    ctx.strokeStyle = STYLE.base.edge; ctx.lineWidth = 0.6; ctx.lineJoin = "round"; ctx.stroke(world);
+    if (map.hasLayer(window[DATA.recipient_layer])) {
       var shades = {}, o = STYLE.recipient.opacity;
       shownRecipients.forEach(function (cc) {
         var n = shading[cc].suppliers.length;
-        outline(countryRings[DATA.recipient_shapes[cc]], shades[n] || (shades[n] = new Path2D()));
+        (shades[n] || (shades[n] = new Path2D())).addPath(outlines[DATA.recipient_shapes[cc]]);
       });
       Object.keys(shades).forEach(function (n) {
         ctx.globalAlpha = Math.min(o[0] + o[1] * n, o[2]); ctx.fillStyle = STYLE.recipient.fill; ctx.fill(shades[n], "evenodd");
@@ -623,7 +630,7 @@
       L.Canvas.prototype._initContainer.call(this);
       this._container.style.pointerEvents = "none";
     },
-    _draw: function () { if (this._bounds) drawBase(this._ctx, this._bounds); }
+    _draw: function () { if (this._bounds) drawBase(this._ctx); }
   });
   var baseCanvas = new BaseCanvas({pane: "gm-base", padding: 0.1});  // added with the records, after the first refresh
   var shading = {};  // recipient code → {suppliers: [[supplier, [kinds]]], tip: its tooltip (made when first shown)}
