@@ -74,6 +74,9 @@ _ADMIN_CUES_BEFORE = re.compile(
     r"distrito|provincia|región|departamento|estado|municipio|prefecture)\s+of\s+(?:the\s+)?$", re.I)
 _ADMIN_CUES_AFTER = re.compile(
     r"^\s+(?:district|province|region|department|county|parish|municipality|governorate|oblast|prefecture)\b", re.I)
+# Names mentioned within this many characters (about a paragraph) of each other are read together:
+# an area named so near contains the place if it can.
+_NEAR_CHARS = 600
 _COMMA_GAP = re.compile(r",\s*")  # between "Lima" and "Ohio", or the names of a list
 # "Washington state", "New York state": lower case, since "Ohio State" names a university.
 _STATE_CUE_AFTER = re.compile(r"^\s+state\b")
@@ -457,7 +460,7 @@ class Geoparser:
                 continue  # the same context as when last scored: the same scores and choices
             scored_at[key] = len(changes)
             if context is None:
-                context = _Context(self.gazetteer, firsts)
+                context = _Context(self.gazetteer, firsts, {k: [c.start for c in g] for k, g in groups.items()})
             context.exclude(key)
             first_choice = group[0].choice
             scored: dict[tuple, dict[str, float]] = {}  # mentions with the same readings score the same
@@ -491,24 +494,30 @@ class Geoparser:
 class _Context:
     """What the current choices of the names say: country support, points, administrative
     areas and first-level areas, indexed by country (and points by latitude), each with the
-    name that chose it. ``exclude(key)`` reads it without that name's own choice, for scoring
-    that name's readings."""
+    name that chose it, and where each name is mentioned (an area contains a place only if it
+    is named within ``_NEAR_CHARS`` of it). ``exclude(key)`` reads it without that name's own
+    choice, for scoring that name's readings."""
 
     __slots__ = ("admin1s", "admins", "gaz", "in_area", "key", "mine", "own", "point_lats", "points_by_lat",
-                 "points_n", "support", "us_states")
+                 "points_n", "support", "us_states", "mentions", "mention_starts", "positions", "_nearby")
 
-    _NOTHING = (None, 0.0, False, False, None, None)
+    _NOTHING = (None, 0.0, False, False, None)
 
-    def __init__(self, gaz: GeoNamesGazetteer, firsts: list[Candidate]) -> None:
-        """``firsts``: the first mention of each name, which speaks for it."""
+    def __init__(self, gaz: GeoNamesGazetteer, firsts: list[Candidate], positions: dict[str, list[int]]) -> None:
+        """``firsts``: the first mention of each name, which speaks for it; ``positions``: where
+        each name is mentioned."""
         self.gaz = gaz
         self.support: dict[str, float] = {}
         self.admins: dict[str | None, list[tuple[str, Entry]]] = {}
         self.admin1s: dict[str | None, list[tuple[str, Entry]]] = {}
         self.points_n: dict[str | None, int] = {}
-        self.us_states: dict[str, int] = {}  # US states chosen -> by how many names
+        self.us_states: dict[str, list[str]] = {}  # US states chosen -> by which names
+        self.mentions = sorted((start, key) for key, starts in positions.items() for start in starts)
+        self.mention_starts = [start for start, _key in self.mentions]
+        self.positions = positions
+        self._nearby: set[str] | None = None
         self.in_area: dict[tuple[str | None, str], int] = {}  # (country, first-level area) -> points in it
-        # name -> what its choice adds: (country, support weight, is an area, is a point, US state, area)
+        # name -> what its choice adds: (country, support weight, is an area, is a point, area)
         self.own: dict[str, tuple] = {}
         points: list[tuple[float, str, Entry]] = []
         for o in firsts:
@@ -519,14 +528,12 @@ class _Context:
             if e.country:
                 weight = 0.5 if e.kind == "country" or e.capital or o.demonym else 1.0
                 self.support[e.country] = self.support.get(e.country, 0.0) + weight
-            state = None
             if e.kind == "admin":
                 self.admins.setdefault(e.country, []).append((o.key, e))
                 if e.level == 1:
                     self.admin1s.setdefault(e.country, []).append((o.key, e))
                     if e.country == "US":
-                        state = e.name
-                        self.us_states[state] = self.us_states.get(state, 0) + 1
+                        self.us_states.setdefault(e.name, []).append(o.key)
             point = e.kind in ("city", "admin") and not e.capital
             area = None
             if point:
@@ -536,7 +543,7 @@ class _Context:
                 if name is not None:
                     area = (e.country, name)
                     self.in_area[area] = self.in_area.get(area, 0) + 1
-            self.own[o.key] = (e.country, weight, e.kind == "admin", point, state, area)
+            self.own[o.key] = (e.country, weight, e.kind == "admin", point, area)
         points.sort(key=lambda p: p[0])
         self.points_by_lat = points
         self.point_lats = [p[0] for p in points]
@@ -547,12 +554,25 @@ class _Context:
         """Read the context without the choice of the name ``key`` from now on."""
         self.key = key
         self.mine = self.own.get(key, self._NOTHING)
+        self._nearby = None
+
+    def nearby(self) -> set[str]:
+        """The other names mentioned within ``_NEAR_CHARS`` of a mention of the current one."""
+        if self._nearby is None:
+            starts, found = self.mention_starts, set()
+            for at in self.positions.get(self.key, ()):
+                lo = bisect_left(starts, at - _NEAR_CHARS + 1)
+                hi = bisect_right(starts, at + _NEAR_CHARS - 1)
+                found.update(key for _start, key in self.mentions[lo:hi])
+            found.discard(self.key)
+            self._nearby = found
+        return self._nearby
 
     def score(self, e: Entry, admin_cue: bool) -> float:
         """The prior of reading ``e`` plus what the other names' choices say for it."""
         s = _prior(e)
         cc = e.country
-        own_cc, own_weight, own_admin, own_point, _state, own_area = self.mine
+        own_cc, own_weight, own_admin, own_point, own_area = self.mine
         mine = own_cc == cc
         if e.kind != "country" and cc:
             support = self.support.get(cc, 0.0) - (own_weight if mine else 0.0)
@@ -587,15 +607,19 @@ class _Context:
         return near
 
     def _contained(self, e: Entry) -> bool:
-        """Whether an area named (other than ``e``) contains ``e`` (gaz.qualifies), with a US
-        town's state looked up once rather than compared with each state named."""
-        gaz, admins, key = self.gaz, self.admins.get(e.country, ()), self.key
+        """Whether an area named near a mention of the current name (other than ``e``) contains
+        ``e`` (gaz.qualifies), with a US town's state looked up once rather than compared with
+        each state named. An area named only far away in the text ("the FAO in Rome" and, four
+        paragraphs on, New York state) says nothing of which place is meant."""
+        gaz, admins = self.gaz, self.admins.get(e.country, ())
+        nearby = self.nearby()
+        if not nearby:
+            return False
         if e.kind == "city" and e.country == "US":
-            state = gaz.admin1_name(e)
-            if state is not None and self.us_states.get(state, 0) - (self.mine[4] == state) > 0:
+            if any(k in nearby for k in self.us_states.get(gaz.admin1_name(e), ())):
                 return True
-            return any(gaz.qualifies(a, e) for k, a in admins if k != key and a.level >= 2)
-        return any(k != key and a.id != e.id and gaz.qualifies(a, e) for k, a in admins)
+            return any(k in nearby and a.level >= 2 and gaz.qualifies(a, e) for k, a in admins)
+        return any(k in nearby and a.id != e.id and gaz.qualifies(a, e) for k, a in admins)
 
 
 class _Pairing:

@@ -216,3 +216,14 @@ def test_a_countrys_name_is_the_country_not_its_namesake_inside_it(parser):
     assert tops["Mexico"].kind == "country" and tops["Guerrero"].kind == "admin"
     kuwait = _find(parser, "Flights from Kuwait to Baghdad resumed.", "Kuwait")
     assert kuwait and kuwait[0].kind == "country"
+
+
+def test_an_area_named_far_away_in_the_text_does_not_place_a_town_in_it(parser):
+    """Rome near "New York state" could be Rome, NY; four paragraphs apart, it is Rome."""
+    filler = " ".join(["The virus does not make people sick, the scientists said again in their statement."] * 8)
+    text = (f"Juan Lubroth of the Food and Agriculture Organization in Rome explained the findings. {filler}\n"
+            "Samples were later sent to a laboratory in New York state for more tests.")
+    rome = _find(parser, text, "Rome")
+    assert rome and rome[0].country == "IT"
+    near = _find(parser, "Samples from Rome were sent to a laboratory in New York state.", "Rome")
+    assert near and near[0].country == "US"
