@@ -337,7 +337,7 @@ class GeoNamesGazetteer:
     def entry(self, i: int) -> Entry:
         e = self._entries.get(i)
         if e is None:
-            e = self._entries[i] = Entry._make(column[i] for column in self.data.columns)
+            e = self._entries[i] = Entry._make([column[i] for column in self.data.columns])
         return e
 
     def country(self, code: str) -> Entry | None:
