@@ -326,7 +326,7 @@ class Extractor:
     # --------------------------------------------------------------- article level
     def read(self, article: Article) -> ArticleReading:
         text = article.text
-        cands = self.geoparser.resolve(self.geoparser.recognize(text))
+        cands = self.geoparser.resolve(self.geoparser.recognize(text, article.language))
         toponyms = [c.to_toponym() for c in cands]
         reading = ArticleReading(article, toponyms)
         sentences = split_sentences(text)

@@ -93,28 +93,32 @@ def load_demonyms() -> dict[str, str]:
     return out
 
 
-def _common_words(n: int = 8000) -> frozenset[str]:
-    """The ``n`` most frequent English words (remembered per ``n``)."""
-    words = _COMMON.get(n)
+def _common_words(n: int = 8000, language: str = "en") -> frozenset[str]:
+    """The ``n`` most frequent words of a language (English unless told; remembered)."""
+    words = _COMMON.get((n, language))
     if words is None:
-        words = _COMMON[n] = _load_common_words(n)
+        words = _COMMON[(n, language)] = _load_common_words(n, language)
     return words
 
 
-_COMMON: dict[int, frozenset[str]] = {}
+_COMMON: dict[tuple[int, str], frozenset[str]] = {}
+_ARTICLES = frozenset({"el", "la", "los", "las", "o", "a", "os", "as"})  # Spanish and Portuguese
+_OWN_LANGUAGE_WORDS = 1000  # in an es/pt article, a place spelt like one of these needs to be notable
+_FUNCTION_WORDS = 200  # ... and one spelt like these to be a country or a region
 
 
 _COMMON_CACHED = 8000  # words kept in the user cache: importing wordfreq to list them takes 0.7 s
 
 
-def _load_common_words(n: int) -> frozenset[str]:
-    """The ``n`` most frequent English words: a place name spelt like one needs more than a
-    capital letter, and the first 400 ("the", "we", "for") are never places on their own.
+def _load_common_words(n: int, language: str = "en") -> frozenset[str]:
+    """The ``n`` most frequent words of ``language``: a place name spelt like one needs more
+    than a capital letter, and the first 400 English ones ("the", "we", "for") are never places
+    on their own.
 
     The list comes from the installed ``wordfreq`` and is kept in the user cache folder, keyed
     by wordfreq's version."""
     if n > _COMMON_CACHED:
-        return frozenset(_wordfreq_top(n))
+        return frozenset(_wordfreq_top(n, language))
 
     def decode(data: bytes) -> list[str]:
         words = data.decode("utf-8").split("\n")
@@ -122,15 +126,16 @@ def _load_common_words(n: int) -> frozenset[str]:
             raise ValueError(f"{len(words)} words, expected {_COMMON_CACHED}")
         return words
 
-    words = load_or_build("common-words-en", package_version("wordfreq"), "txt",
-                          lambda: _wordfreq_top(_COMMON_CACHED), lambda w: "\n".join(w).encode("utf-8"), decode)
+    words = load_or_build(f"common-words-{language}", package_version("wordfreq"), "txt",
+                          lambda: _wordfreq_top(_COMMON_CACHED, language), lambda w: "\n".join(w).encode("utf-8"),
+                          decode)
     return frozenset(words[:n])
 
 
-def _wordfreq_top(n: int) -> list[str]:
+def _wordfreq_top(n: int, language: str = "en") -> list[str]:
     from wordfreq import top_n_list
 
-    return top_n_list("en", n)
+    return top_n_list(language, n)
 
 
 @dataclass
@@ -177,7 +182,7 @@ class Geoparser:
         self._matches: dict[str, tuple | None] = {}
 
     # ---------------------------------------------------------------- recognition
-    def recognize(self, text: str) -> list[Candidate]:
+    def recognize(self, text: str, language: str | None = None) -> list[Candidate]:
         """Place-name candidates in ``text``, longest match first, left to right.
 
         One regular-expression pass finds the capitalised words; each is looked up as the first
@@ -229,7 +234,7 @@ class Geoparser:
                     and self.gazetteer.ends_with_dot(key, text[cand.start:cand.end]):
                 cand.end += 1  # "Charleston, W.Va.": the abbreviation's dot belongs to it
             cand.surface = text[cand.start:cand.end]
-            if self._keep(doc, i, j, cand):
+            if self._keep(doc, i, j, cand) and self._keep_in_language(doc, i, j, cand, language):
                 before = text[max(doc.line_start(cand.start), cand.start - 40):cand.start]
                 after = text[cand.end:cand.end + 20]
                 cand.admin_cue = bool(_ADMIN_CUES_BEFORE.search(before) or _ADMIN_CUES_AFTER.match(after)
@@ -344,6 +349,29 @@ class Geoparser:
                     if not doc.title_case(i):
                         return False
         return True
+
+    def _keep_in_language(self, doc: "_Words", i: int, j: int, cand: Candidate, language: str | None) -> bool:
+        """In a Spanish or Portuguese article, one of that language's 200 most common words
+        ("Para", "Según") names only a country or a region, and one of its 1,000 most common
+        ("Centro", "Congreso") only those, a first-level area or a place of 100,000 people
+        (frequent names such as Madrid or Lima are among those words too)."""
+        if language not in ("es", "pt") or cand.demonym or cand.compound:
+            return True
+        top = cand.entries[0]
+        if j - i == 2 and doc.words[i].lower() in _ARTICLES:
+            if top.kind != "country" and any(e.kind == "country" for e in self.gazetteer.lookup(doc.words[i + 1])):
+                return False  # "El Perú", "la Argentina": the country, matched from its own name next
+            i += 1  # "El Congreso": judged by its noun
+        elif j - i != 1:
+            return True
+        first = doc.words[i]
+        word = _strip_possessive(first).lower()
+        if top.kind in ("country", "region", "water") or word not in _common_words(_OWN_LANGUAGE_WORDS, language) \
+                or self.gazetteer.is_abbreviation(cand.key, first):
+            return True
+        if word in _common_words(_FUNCTION_WORDS, language):
+            return False
+        return (top.kind == "admin" and top.level == 1) or top.population >= 100_000
 
     def _inside_org_name(self, doc: "_Words", i: int, j: int) -> bool:
         """Whether words i..j begin an organisation's name: followed by capitalised words that
@@ -485,9 +513,9 @@ class Geoparser:
         return changed
 
     # ---------------------------------------------------------------- public API
-    def parse(self, text: str) -> list[Toponym]:
+    def parse(self, text: str, language: str | None = None) -> list[Toponym]:
         """Every place name in ``text``, resolved, in text order."""
-        cands = self.resolve(self.recognize(text))
+        cands = self.resolve(self.recognize(text, language))
         return [c.to_toponym() for c in cands if self.demonyms or not c.demonym]
 
 

@@ -58,6 +58,14 @@ def test_demonyms_match_as_written_accents_included(parser):
     assert "Germán" not in tops and "Frances" not in tops and tops.get("Francesa") == "FR"
 
 
+def test_spanish_and_portuguese_common_words_and_articles(parser):
+    es = [(t.text, t.country, t.kind) for t in parser.parse(
+        "El Perú firmó un acuerdo con Rusia. Según el Congreso, Washington amplía las sanciones.", "es")]
+    assert es == [("Perú", "PE", "country"), ("Rusia", "RU", "country"), ("Washington", "US", "city")]
+    pt = [t.text for t in parser.parse("Para analistas do setor, a Marinha opera no Centro de Lançamento.", "pt")]
+    assert "Para" not in pt and "Centro" not in pt
+
+
 def test_person_named_like_a_place_is_not_a_place(parser):
     tops = {t.text for t in parser.parse("Colonel Jorge Zapata Vargas met Peruvian President Alan Garcia in Lima.")}
     assert "Vargas" not in tops and "Garcia" not in tops and "Lima" in tops
