@@ -187,10 +187,10 @@ def geoparse(ctx: click.Context, files: tuple[Path, ...], jsonl: Path | None, ou
              strict: bool) -> None:
     """Find and resolve the place names of texts; one JSON line per document."""
     from ..geoparse import Geoparser
-    from ..ingest import read_articles, skip_or_raise
+    from ..ingest import detect_language, read_articles, skip_or_raise
     from ..output import write_atomically
 
-    docs: list[tuple[str, str]] = []
+    docs: list[tuple[str, str, str | None]] = []  # id, text, language
     skipped: list[InputError] | None = None if strict else []
     if jsonl is not None:
         try:
@@ -209,19 +209,20 @@ def geoparse(ctx: click.Context, files: tuple[Path, ...], jsonl: Path | None, ou
                     raise TypeError("'text' is not a string")
                 doc_id = str(rec.get("doc_id", rec.get("id", n)))
                 (doc_id + text).encode("utf-8")  # lone surrogates, which JSON allows, cannot be written out
-                docs.append((doc_id, text))
+                language = rec.get("language")
+                docs.append((doc_id, text, language if isinstance(language, str) else detect_language(text)))
             except (ValueError, KeyError, TypeError, AttributeError) as err:
                 skip_or_raise(InputError(f"{jsonl}:{n}: not a JSON object with 'text' ({err})"), skipped)
     if files:
-        docs.extend((a.id, a.text) for a in read_articles(files, skipped=skipped))
+        docs.extend((a.id, a.text, a.language) for a in read_articles(files, skipped=skipped))
     if not docs:
         raise click.UsageError("give FILES or --jsonl")
     parser = Geoparser(demonyms=not no_demonyms)
     lines_out = []
-    for doc_id, text in docs:
+    for doc_id, text, language in docs:
         tops = [{"start": t.start, "end": t.end, "name": t.text, "lat": t.lat, "lon": t.lon, "country": t.country,
                  "kind": t.kind, "precision": t.precision, "gazetteer_id": t.gazetteer_id}
-                for t in parser.parse(text)]
+                for t in parser.parse(text, language)]
         lines_out.append(json.dumps({"doc_id": doc_id, "toponyms": tops}, ensure_ascii=False))
     result = "\n".join(lines_out) + "\n"
     if out is not None:
