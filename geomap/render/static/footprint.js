@@ -235,8 +235,8 @@
     ctx.restore();
   }
   // Each glyph style is drawn once into a cell of one atlas canvas; the glyphs of a draw are then
-  // stamped pixel by pixel into one image, put on the canvas in a single call. (Thousands of
-  // drawImage calls cost about 90 µs each in software raster; the stamping, well under 1 µs.)
+  // stamped pixel by pixel into one image, put on the canvas in a single call. (A drawImage call
+  // costs 50–90 µs in software raster; stamping a glyph, 5–15 µs.)
   var SPRITE = 24, SPECULATIVE_ALPHA = 0.45, ATLAS_COLUMNS = 32, RATIO = L.Browser.retina ? 2 : 1;  // Leaflet's canvas scale
   var atlas = {canvas: null, ctx: null, cells: {}, count: 0, pixels: null, runs: {}};
   function sprite(kind, cls, color) {  // the atlas cell [x, y] (device pixels) of this style
@@ -326,14 +326,14 @@
     }
     ctx.save();
     ctx.globalAlpha = 0.12; ctx.fillStyle = color; ctx.fill(path);
-    // One pixel: a wider dashed outline takes the general path filler, three times slower for thousands of rings.
+    // One pixel: a wider dashed outline takes the general path filler, about three times slower for thousands of rings.
     ctx.globalAlpha = 0.9; ctx.setLineDash([4, 3]); ctx.strokeStyle = color; ctx.lineWidth = 1; ctx.stroke(path);
     ctx.restore();
   }
   function linkWidth(reports) { return STYLE.link_width[Math.min(Math.max(reports, 1), 5) - 1]; }
   // Zoomed out with thousands of arcs, they are fine lines: the same scale shrunk to at most one
   // device pixel, so fewer reports read fainter. (Wider strokes take the general path filler,
-  // about ten times slower: some 0.4 s per draw in software raster for 4,600 arcs.)
+  // about ten times slower: 0.25–0.55 s per draw in software raster for 4,600 arcs.)
   function fineWidth(reports) { return linkWidth(reports) / STYLE.link_width[4] / RATIO; }
   var MERGE_ABOVE = 2000, MERGE_BELOW_ZOOM = 4, pairShapes = {};
   function linksMerged() { return shownLinks.length > MERGE_ABOVE && map.getZoom() < MERGE_BELOW_ZOOM; }
