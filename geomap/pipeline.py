@@ -172,20 +172,23 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, title: str = DEF
           curation: str | Path | None = None, record_filter: RecordFilter | None = None,
           formats: Sequence[str] = ("html", "geojson"), settings: ExportSettings | None = None,
           progress: Callable[[Iterable, int], Iterable] | None = None,
-          skipped: list[InputError] | None = None) -> BuildResult:
+          skipped: list[InputError] | None = None, keep_texts: bool = False) -> BuildResult:
     """Build ``footprint.html`` and the three GeoJSON record files into ``out_dir``.
 
-    Everything is produced in memory first; the files are then written one by one through
-    temporary files and renames, so a failure leaves the previous outputs intact. With
+    The readings are merged into records article by article; every output is then written to
+    a temporary file (the GeoJSON streamed) before any is renamed over its file, so a failure
+    leaves the previous outputs intact. With
     ``store`` (a GeoPackage path or a ``postgresql://`` URL) the records are also written there.
     ``curation`` is an analyst's corrections file (see :mod:`geomap.curation`). ``record_filter``
     selects what is drawn and exported; ``formats`` and ``settings`` are those of
-    :func:`geomap.export.render_files`.
+    :func:`geomap.export.render_files`. The result's articles keep their texts only with
+    ``keep_texts``, ``curation`` or ``store`` (see :func:`extract_records`).
     """
     from .curation import curated_records
 
-    # The articles' texts are kept for a curation file (its additions quote them) and the store.
-    keep_texts = curation is not None or store is not None
+    # The articles' texts are kept when asked, for a curation file (its additions quote them)
+    # and for the store.
+    keep_texts = keep_texts or curation is not None or store is not None
     records = curated_records(lambda: extract_records(inputs, extractor=extractor, cache=cache, workers=workers,
                                                       scheduler=scheduler, progress=progress, skipped=skipped,
                                                       keep_texts=keep_texts),

@@ -43,7 +43,7 @@ def seed_build(tmp_path_factory):
     from geomap.pipeline import build
 
     out = tmp_path_factory.mktemp("seed-output")
-    result = build([ROOT / "seeds"], out)
+    result = build([ROOT / "seeds"], out, keep_texts=True)  # the tests check quotes against the texts
     files = {name: json.loads((out / name).read_text(encoding="utf-8"))
              for name in ("places.geojson", "facilities.geojson", "relationships.geojson")}
     return out, result.records, files

@@ -167,12 +167,8 @@ def test_expected_facilities(seed_build, expected, hint):
 
 
 def test_evidence_quotes_are_the_article_text(seed_build):
-    from pathlib import Path
-
-    from geomap.ingest import read_articles
-
-    _out, _records, files = seed_build  # a build's records keep no article texts: read them again
-    texts = {a.id: a.text for a in read_articles([Path(__file__).resolve().parent.parent / "seeds"])}
+    _out, records, files = seed_build
+    texts = {a.id: a.text for a in records.articles}
     for name in ("facilities.geojson", "relationships.geojson"):
         for feat in files[name]["features"]:
             for ev in feat["properties"]["evidence"]:
