@@ -140,6 +140,25 @@ def test_popups_unpack_the_packed_quotes_exactly(seed_page, seed_build):
     assert popup_quotes(page) == [e.quote for e in other.evidence]
 
 
+def test_without_decompression_stream_popups_say_why_the_quotes_are_missing(seed_page, seed_build):
+    page, _log, seed_map = seed_page
+    _out, records, _files = seed_build
+    fame = next(f for f in records.facilities if "FAME" in f.operators)
+    old = page.context.new_page()  # same context: the network stays blocked
+    try:
+        errors = []
+        old.on("pageerror", lambda exc: errors.append(str(exc)))
+        old.add_init_script("delete window.DecompressionStream")  # as in a browser from before 2023
+        load(old, seed_map)
+        assert fame.id in old.evaluate("() => window.geomap.shown().facilities")
+        click_facility(old, fame.id)
+        text = popup_text(old)
+        assert fame.name in text and "cannot unpack the quotes" in text
+        assert old.locator(".leaflet-popup-content q").count() == 0 and errors == []
+    finally:
+        old.close()
+
+
 def test_year_filter_hides_records_outside_the_range(seed_page, seed_build):
     page = fresh(seed_page)
     _out, records, _files = seed_build
