@@ -1,4 +1,5 @@
-"""Incremental builds: the readings cache on the real seed and test articles."""
+"""Incremental builds (the readings cache) and the streaming build's outputs, on the real seed and
+test articles."""
 
 from __future__ import annotations
 
@@ -144,3 +145,34 @@ def test_cli_cache_option(tmp_path):
     n = len(read_articles([ROOT / "seeds"]))
     assert f"{n} of {n} articles from the readings cache" in proc.stderr
     assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b")
+
+
+# ---------------------------------------------------------------- the streaming build
+
+def test_streamed_geojson_is_the_in_memory_rendering(corpus, tmp_path):
+    from geomap.output import dumps, to_geojson
+    from geomap.pipeline import extract_records
+
+    result = build([corpus], tmp_path / "out")
+    records = extract_records([corpus])
+    assert [a.text for a in result.records.articles] == [""] * len(records.articles)  # texts not kept
+    for name, collection in to_geojson(records).items():
+        assert (tmp_path / "out" / name).read_text(encoding="utf-8") == dumps(collection)
+
+
+def test_a_failing_output_replaces_no_file(corpus, tmp_path):
+    from geomap.exc import GeomapError
+    from geomap.output import write_outputs
+
+    build([corpus], tmp_path / "out")
+    before = _outputs(tmp_path / "out")
+
+    def failing(f):
+        f.write(b'{"type": "FeatureCollection", "features": [\n')
+        raise OSError(28, "No space left on device")
+
+    # facilities.geojson is written (to its temporary file) before places.geojson fails
+    with pytest.raises(GeomapError, match="places.geojson: cannot write"):
+        write_outputs({"facilities.geojson": "{}\n", "places.geojson": failing}, tmp_path / "out")
+    assert _outputs(tmp_path / "out") == before
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
