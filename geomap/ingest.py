@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import stat
+from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -87,12 +88,15 @@ _STOPWORDS = {
 
 def detect_language(text: str) -> str:
     """Guess the language (en, es or pt) from function-word counts."""
-    words = re.findall(r"[a-záéíóúãõçñü]+", text[:20000].lower())
-    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    counts = Counter(_LOWER_WORD.findall(text[:20000].lower()))
+    scores = {lang: sum(counts[w] for w in stop) for lang, stop in _STOPWORDS.items()}
     # Portuguese and Spanish share many words; these tell them apart.
-    scores["pt"] += 2 * sum(w in {"não", "são", "também", "ção", "foi", "pelo", "pela", "às"} for w in words)
-    scores["es"] += 2 * sum(w in {"también", "fue", "según", "año", "los", "del"} for w in words)
+    scores["pt"] += 2 * sum(counts[w] for w in ("não", "são", "também", "ção", "foi", "pelo", "pela", "às"))
+    scores["es"] += 2 * sum(counts[w] for w in ("también", "fue", "según", "año", "los", "del"))
     return max(sorted(scores), key=lambda k: scores[k])
+
+
+_LOWER_WORD = re.compile(r"[a-záéíóúãõçñü]+")
 
 
 def _decode(data: bytes, path: Path) -> str:
