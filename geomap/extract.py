@@ -48,6 +48,13 @@ _THE_COMPANY = re.compile(r"\b(?:the (?:company|firm|manufacturer|group|contract
                           r"a (?:empresa|companhia|fabricante))\b(?!\s+(?:of|de|do|da)\b)", re.I)
 _REJECTED_BEFORE = re.compile(r"\b(?:over|instead of|rather than|en lugar de|en vez de|em vez de|ao inv[eé]s de)\s+"
                               r"(?:the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
+# "along the border with Colombia": a neighbour named for where, not a party
+_BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier|frontera|fronteira|limite|l[ií]mites)\s+(?:with|con|com)\s+(?:the\s+)?$", re.I)
+# "during a visit to Moscow by Sudan's foreign minister": where talks were held, not who supplies
+_VISIT = re.compile(r"\b(?:during|on|after|in|for|durante|en|em|tras|ap[oó]s)\s+(?:a|an|his|her|their|its|the|una|uma|la|a|su|sua)\s+"
+                    r"(?:[\w-]+\s+){0,2}?(?:visit|trip|tour|stopover|visita|viaje|viagem)\s+(?:to|a|al|à|ao|en|em)\s+[^,;.]{0,80}",
+                    re.I)
+_LISTED_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w'’-]+,?\s+){0,2}(?:and\s+)?$", re.I)
 _WITH_BEFORE = re.compile(r"\b(?:with|con|com)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\s+|los\s+|as?\s+|os\s+)?$", re.I)
 # "Thailand's oldest treaty ally, the United States, …": a possessive phrase set before its subject
@@ -770,7 +777,10 @@ class Extractor:
                        host: str | None = None):
         text = article.text
         # "choosing the Gripen over Lockheed Martin's F-16": the alternative turned down takes no part
-        actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)]
+        visits = [(m.start(), m.end()) for m in _VISIT.finditer(text, sent.start, sent.end)]
+        actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)
+                  and not _BORDER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
+                  and not any(v0 <= a.start < v1 for v0, v1 in visits)]
         triggers = self._triggers(text, sent)
         generics = [g for g in self._finditer(self.d.generic, text, sent.start, sent.end)
                     if not (g.start() > sent.start and _NAMED_BODY.fullmatch(g.group()))]
@@ -834,7 +844,7 @@ class Extractor:
             bool(_BOTH_COUNTRIES.search(text, sent.start, sent.end)) or (joint and named == set(pair)))
         if both:
             supplier, countries, named, ranked = pair[0], [pair[1]], {pair[1]}, [pair[0], pair[1]]
-        co_suppliers = [c for c in ranked[1:] if supplier is not None and sup[c] - rec[c] >= 2.5 and c in named]
+        co_suppliers = [c for c in ranked[1:] if supplier is not None and sup[c] - rec[c] >= 2.0 and c in named]
         others = [c for c in countries if c != supplier and c in named and c not in co_suppliers]
         preferred = [c for c in others if rec[c] >= 3 or (
             rec[c] > 0 and self._near_trigger(text, sent, actors, c, specific, generics))]
@@ -881,7 +891,15 @@ class Extractor:
         for sup_country in suppliers:
             own = [t for t in specific if owner(t) == sup_country] if len(suppliers) > 1 else specific
             if specific and not own:
-                continue
+                # "frigates from France and Italy, and air defence systems from Germany": a supplier
+                # listed after "from" shares the transfer named before it
+                listed = [a.start for a in actors if a.country == sup_country
+                          and _LISTED_FROM.search(text, max(sent.start, a.start - 60), a.start)]
+                own = [max((t for t in specific if t[2] == "arms_transfer" and t[0] < listed[0]), default=None)] \
+                    if listed else []
+                own = [t for t in own if t is not None]
+                if not own:
+                    continue
             rels, facs = self._emit(article, sent, actors, cands, in_scenario, sup_country,
                                     [r for r in recipients if r != sup_country], own, generics, equipment,
                                     facility_hits)

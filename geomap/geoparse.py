@@ -52,7 +52,8 @@ _ORG_WORDS = {
 # associations and societies are left alone: "the Ohio Association of ..." does say Ohio.
 _ORG_HEADS = {
     "cooperation", "organization", "organisation", "agency", "times", "post", "herald", "tribune",
-    "journal", "gazette", "broadcasting", "telegraph", "chronicle",
+    "journal", "gazette", "broadcasting", "telegraph", "chronicle", "institute", "foundation", "corporation",
+    "association",
 }
 # Capitalised words that may stand before a place name as part of its description.
 _PLACE_PREFIXES = {

@@ -198,6 +198,29 @@ def test_a_joint_subject_takes_the_articles_pair_and_a_rejected_bid_takes_no_par
     assert ("SE", "TH", "arms_transfer") in got and not any("US" in (s, r) for s, r, _k in got)
 
 
+def test_places_named_for_where_or_inside_a_name_take_no_part(extractor):
+    got = coded(extractor, "Test\n\nChina has supplied most of Kenya's weapons since 2010, according to the "
+                           "Stockholm International Peace Research Institute.")
+    assert got == {("CN", "KE", "arms_transfer")}
+    got = coded(extractor, "Prueba\n\nEstados Unidos donó dos lanchas patrulleras al Servicio Nacional Aeronaval "
+                           "de Panamá para vigilar la frontera con Colombia.", language="es")
+    assert ("US", "PA", "arms_transfer") in got and not any("CO" in (s, r) for s, r, _k in got)
+    got = coded(extractor, "Test\n\nUnder an agreement finalised during a visit to Moscow by Sudan's foreign "
+                           "minister, Russia may station 300 personnel at the base.")
+    assert not any(s == "SD" for s, _r, _k in got)
+
+
+def test_there_will_be_no_base_is_a_denial(extractor):
+    assert not coded(extractor, "Test\n\n\"There has been no such request from Russia, and there will be no "
+                                "foreign military base on Biak,\" Indonesia's defence minister said.")
+
+
+def test_each_supplier_of_a_list(extractor):
+    got = coded(extractor, "Test\n\nEgypt has bought Rafale fighters from France, FREMM frigates from France and "
+                           "Italy, and IRIS-T air defence systems from Germany.")
+    assert {("FR", "EG", "arms_transfer"), ("IT", "EG", "arms_transfer"), ("DE", "EG", "arms_transfer")} <= got
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
