@@ -55,6 +55,10 @@ _VISIT = re.compile(r"\b(?:during|on|after|in|for|durante|en|em|tras|ap[oó]s)\s
                     r"(?:[\w-]+\s+){0,2}?(?:visit|trip|tour|stopover|visita|viaje|viagem)\s+(?:to|a|al|à|ao|en|em)\s+[^,;.]{0,80}",
                     re.I)
 _LISTED_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w'’-]+,?\s+){0,2}(?:and\s+)?$", re.I)
+# "el Gobierno de Uruguay", "o Exército do Brasil": "de" of a state's own institution is "of"
+_STATE_OF = re.compile(r"\b(?:gobierno|governo|ministerio|minist[eé]rio|armada|marinha|ej[eé]rcito|ex[eé]rcito|"
+                       r"presidente|presidencia|presid[eê]ncia|fuerza a[eé]rea|for[cç]a a[eé]rea|congreso|congresso|"
+                       r"canciller|chanceler)\s+(?:de|del|do|da)\s+(?:la\s+|el\s+|o\s+|a\s+)?$", re.I)
 _WITH_BEFORE = re.compile(r"\b(?:with|con|com)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\s+|los\s+|as?\s+|os\s+)?$", re.I)
 # "Thailand's oldest treaty ally, the United States, …": a possessive phrase set before its subject
@@ -95,6 +99,7 @@ _NOUN_BEFORE = re.compile(
     r"\b(?:(pilotos|militares|oficiales|oficiais|soldados|marineros|marinheiros|tripulaciones|tripula[cç][oõ]es|"
     r"mec[aá]nicos|t[eé]cnicos|ingenieros|engenheiros|cadetes)|empresas?|compa[nñ][ií]as?|firmas?|fabricantes?|"
     r"instructores|instrutores|asesores|assessores|especialistas|tropas|fuerzas|for[cç]as|contratistas|mercenarios|"
+    r"astilleros?|estaleiros?|constructoras?|construtoras?|grupos?|conglomerados?|"
     r"(buques|navios|aviones|avi[oõ]es|helic[oó]pteros|repuestos|pe[cç]as|blindados|drones|cazas|ca[cç]as))\s+(?:\w+\s+)?$", re.I)
 _SUPPLY_VERB = re.compile(
     r"(?:sold|sells|supplied|supplies|delivered|delivers|handed over|donated|donates|gave|gifted|transferred|exported|"
@@ -640,7 +645,7 @@ class Extractor:
             elif a.source != "place" and _BOUGHT_FROM.search(before):
                 sup[a.country] += 4.0
                 explicit.add(a.country)
-            elif a.source != "place" and _SUPPLIER_PREPS.search(before[-40:]):
+            elif a.source != "place" and _SUPPLIER_PREPS.search(before[-40:]) and not _STATE_OF.search(before[-40:]):
                 strong = _SUPPLIER_PREPS.search(before[-40:]).group().split()[0].lower() in ("from", "by")
                 sup[a.country] += 2.0 if strong else 1.0  # es/pt "de" is mostly "of"
                 explicit.add(a.country)
@@ -788,8 +793,12 @@ class Extractor:
         triggers, facility_hits = self._filter_triggers(text, sent, actors, triggers, facility_hits, host)
         if not triggers and not generics and not facility_hits:
             return [], [], []
-        if self._search(self.d.denial, text, sent.start, sent.end):
-            return [], [], []
+        denials = list(self._finditer(self.d.denial, text, sent.start, sent.end))
+        if denials:  # a denial voids what its own clause reports ("the yard never delivered" voids no contract before it)
+            anchors = [t[0] for t in triggers] + [g.start() for g in generics] + [f[0] for f in facility_hits]
+            denied = {self._clause(text, sent, d.start(), _RECIPIENT_BREAK) for d in denials}
+            if any(self._clause(text, sent, p, _RECIPIENT_BREAK) in denied for p in anchors):
+                return [], [], []
         equipment = self._equipment(text, sent)
         # Facility phrases decide the kind of triggers they contain ("plant for repair").
         specific: list[tuple[int, int, str]] = []
