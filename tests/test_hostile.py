@@ -176,6 +176,7 @@ def test_nothing_executes_and_everything_reads_as_written(hostile_build):
                 shown = popup_quotes(page)
                 assert shown == [e["quote"] for e in feat["properties"]["evidence"]], feat["id"]
             page.evaluate("() => { window.geomap.map.closePopup(); }")
+            page.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=5000)  # faded out
 
             # The sources list: each article's title, date and id exactly as given; links only to http(s).
             items = page.locator(".gm-sources > div").evaluate_all("ds => ds.map(d => d.textContent)")
