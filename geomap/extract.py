@@ -781,11 +781,6 @@ class Extractor:
                        suppliers_of: dict[str, Counter[str]] | None = None, pair: tuple[str, str] | None = None,
                        host: str | None = None):
         text = article.text
-        # "choosing the Gripen over Lockheed Martin's F-16": the alternative turned down takes no part
-        visits = [(m.start(), m.end()) for m in _VISIT.finditer(text, sent.start, sent.end)]
-        actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)
-                  and not _BORDER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
-                  and not any(v0 <= a.start < v1 for v0, v1 in visits)]
         triggers = self._triggers(text, sent)
         generics = [g for g in self._finditer(self.d.generic, text, sent.start, sent.end)
                     if not (g.start() > sent.start and _NAMED_BODY.fullmatch(g.group()))]
@@ -799,6 +794,12 @@ class Extractor:
             denied = {self._clause(text, sent, d.start(), _RECIPIENT_BREAK) for d in denials}
             if any(self._clause(text, sent, p, _RECIPIENT_BREAK) in denied for p in anchors):
                 return [], [], []
+        # Countries named for another reason take no part: an alternative turned down ("over
+        # Lockheed Martin's F-16"), a neighbour across a border, the place of a visit.
+        visits = [(m.start(), m.end()) for m in _VISIT.finditer(text, sent.start, sent.end)]
+        actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)
+                  and not _BORDER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
+                  and not any(v0 <= a.start < v1 for v0, v1 in visits)]
         equipment = self._equipment(text, sent)
         # Facility phrases decide the kind of triggers they contain ("plant for repair").
         specific: list[tuple[int, int, str]] = []
