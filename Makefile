@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: map test install install-test browser postgres bench clean
+.PHONY: map test install install-test browser postgres bench screenshot clean
 
 map: $(VENV)/.installed  ## set up geomap and build the map of seeds/ into output/
 	$(BIN)/geomap build seeds --out output
@@ -32,6 +32,9 @@ bench: $(VENV)/.installed-test browser  ## every benchmark behind BENCHMARKS.md 
 	$(BIN)/python benchmarks/heldout.py
 	$(BIN)/python benchmarks/map_scale.py
 	$(BIN)/python benchmarks/scale.py --throughput-n 200 --speedup-n 400 --incremental-n 1000 --memory-n 2000 4000
+
+screenshot: map $(VENV)/.installed-test browser  ## re-take the README's screenshot of the seed map (docs/seed-map.png)
+	$(BIN)/python tools/seed_screenshot.py output/footprint.html docs/seed-map.png
 
 clean:
 	rm -rf $(VENV) output/*.html output/*.geojson
