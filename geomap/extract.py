@@ -34,7 +34,6 @@ _BOUGHT_FROM = re.compile(
     r"\b(?:bought|buys|buy|purchased|purchases|acquired|acquires|ordered|orders|imported|imports|procured|received|"
     r"compr(?:[oó]|aron|a|an|ou|aram|ad[oa]s?)|adquiri(?:[oó]|eron|u|ram|d[oa]s?)|recibi[oó]|recebeu|recebid[oa]s|recibid[oa]s)\s+"
     r"(?:[\w$.,-]+\s+){0,8}?(?:from|a|de|à|ao|da|do|das|dos|del|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
-# "the United States, which delivered ...": a relative clause that makes its antecedent the supplier.
 # "the Alliance of Sahel States", "Partnership for Peace": a capitalised alliance is a body's name
 _NAMED_BODY = re.compile(r"Alliance|Partnership|Alianza|Alian[cç]a|Parceria")
 # "the Korean contract", "the Russian offer": a major exporter's adjective on a deal names the vendor
@@ -65,6 +64,7 @@ _ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\
 _APPOSED = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,3}[\w-]+,\s+(?:the\s+)?")
 _POSSESSIVE_GOODS = re.compile(
     r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:weapons|arms|armou?r|hardware|equipment|arsenal|fleet|inventory)\b", re.I)
+# "the United States, which delivered ...": a relative clause that makes its antecedent the supplier.
 _WHICH_SUPPLIED = re.compile(
     r"['’]?s?,?\s+(?:which|that|who|que)\s+(?:has\s+|had\s+|have\s+)?(?:also\s+|already\s+)?"
     r"(?:delivered|supplied|sold|built|provided|donated|trained|entreg[oó]|vendi[oó]|suministr[oó]|entregou|vendeu)\b", re.I)
@@ -254,6 +254,7 @@ class _ArticleScan:
         order = sorted(range(len(cands)), key=lambda i: cands[i].start)
         self._cand_order = order
         self._cand_starts = [cands[i].start for i in order]
+        self.firms: list[tuple[int, Actor]] | None = None  # the defence firms named, filled on first need
 
     def finditer(self, rx: re.Pattern[str], start: int, end: int) -> "list[re.Match[str]] | object":
         key = self.index.key.get(id(rx))
@@ -451,13 +452,24 @@ class Extractor:
             firm = next(iter(self._finditer(_THE_COMPANY, text, sent.start, sent.end)), None)
             if firm is not None and not any(a.org is not None and a.org.supplier_side for a in out):
                 # "the company", "la empresa": the defence firm the article named last
-                named_before = [self.d.actors[m.group()] for m in self._finditer(self.d.actor_re, text, 0, sent.start)]
-                named_before = [o for o in named_before if o.type == "defense_firm"]
-                if named_before:
-                    org = named_before[-1]
+                firms = self._firms(text)
+                k = bisect_left(firms, (sent.start,))
+                if k:
+                    org = firms[k - 1][1]
                     out.append(_Actor(org.country, firm.start(), firm.end(), firm.group(), "org", org))
         out.sort(key=lambda a: (a.start, a.end))
         return out
+
+    def _firms(self, text: str) -> list[tuple[int, Actor]]:
+        """(offset, firm) of the defence firms the article names, found once per article."""
+        scan = self._scan_of(text)
+        if scan is not None and scan.firms is not None:
+            return scan.firms
+        firms = [(m.start(), self.d.actors[m.group()]) for m in self._finditer(self.d.actor_re, text, 0, len(text))
+                 if self.d.actors[m.group()].type == "defense_firm"]
+        if scan is not None:
+            scan.firms = firms
+        return firms
 
     def _equipment(self, text: str, sent: Sentence) -> list[tuple[int, int, str, str]]:
         """Equipment designations (start, end, text, origin), without spans inside longer ones."""
@@ -662,8 +674,8 @@ class Extractor:
                     sup[a.country] += 2.0  # "pilots trained in India", "with the Royal Danish Air Force"
                 else:
                     rec[a.country] += 2.0 if a.source != "org" else 0.5
-            if not subject_done and _APPOSED.match(text, a.end) and any(
-                    b.start == _APPOSED.match(text, a.end).end() for b in actors):
+            if not subject_done and (apposed := _APPOSED.match(text, a.end)) and any(
+                    b.start == apposed.end() for b in actors):
                 continue  # "Thailand's oldest treaty ally, the United States, will …": the subject is the second
             if not subject_done and a.start < first_trigger and a.source not in ("equipment", "place") and (
                     _segment(text, sent, a.start) == _segment(text, sent, first_trigger)
