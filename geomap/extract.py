@@ -39,8 +39,11 @@ _NAMED_BODY = re.compile(r"Alliance|Partnership|Alianza|Alian[cç]a|Parceria")
 # "the Korean contract", "the Russian offer": a major exporter's adjective on a deal names the vendor
 _DEAL_AFTER = re.compile(r"\s+(?:contracts?|deals?|offers?|bids?|proposals?|contratos?|ofertas?|propuestas?|propostas?)\b", re.I)
 _INSTITUTION_BEFORE = re.compile(r"\b(?:academias?|escuelas?|escolas?|centros?|colegios?|institutos?)\s+$", re.I)
-_IN_THE_CAPITAL = re.compile(r"\b(?:in|at|near) the (?:country's |nation's |[A-Z]\w+ )?capital\b(?!,? [A-Z])"
-                             r"|\b(?:en|cerca de) la capital\b(?! [A-Z])|\b(?:na|perto da) capital\b(?! [A-Z]|\s+ga[uú]cha|\s+paulista)")
+# "in the capital", "en la capital", "na capital": the country's capital, unless a name or an
+# adjective follows ("the capital, Vientiane" names it; "na capital gaúcha" is a state's capital)
+_IN_THE_CAPITAL = re.compile(
+    r"\b(?:(?:in|at|near) the (?:country's |nation's |[A-Z]\w+ )?|(?:en|cerca de) la |(?:na|perto da) )capital"
+    r"(?=\s*(?:[.,;:)]|$)|\s+(?:of|that|which|where|and|for|de|del|do|da|que|donde|onde|y|e|para)\b)(?!,? [A-Z])")
 _AREA_OF = re.compile(r"\b(?:state|province|region|department|county|governorate|estado|provincia|prov[ií]ncia|"
                       r"regi[oó]n|regi[aã]o|departamento)\s+(?:of|de|do|da|del)\s+$", re.I)
 _THE_COMPANY = re.compile(r"\b(?:the (?:company|firm|manufacturer|group|contractor)|la (?:empresa|compa[nñ][ií]a|firma|fabricante)|"
