@@ -14,11 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .dictionaries import STATUS_ORDER
-from .extract import ArticleReading, ReportedFacility
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer, km
-from .model import Article, Evidence, Facility, Relationship, Toponym
+from .model import STATUS_ORDER, Article, Evidence, Facility, Relationship, Toponym
+
+if TYPE_CHECKING:  # the coder is imported only where articles are read, not to render records
+    from .extract import ArticleReading, ReportedFacility
 
 __all__ = ["Mentions", "Place", "Records", "RecordsBuilder", "build_records", "evidence_dicts", "great_circle_arc", "slug"]
 
@@ -183,14 +185,18 @@ class _FacilityReports:
         self.operators.update(dict.fromkeys(f.operators))
         self.equipment.update(dict.fromkeys(f.equipment))
 
-    def absorb(self, vague: "_FacilityReports") -> None:
-        """Add the vaguely placed reports after this cluster's own."""
-        if vague.best is not None and (self.best is None or vague.best[0] < self.best[0]):
-            self.best = vague.best
-        self.evidence.extend(vague.evidence)
-        self.names.update(vague.names)
-        self.operators.update(vague.operators)
-        self.equipment.update(vague.equipment)
+    def joined(self, vague: "_FacilityReports") -> "_FacilityReports":
+        """A new cluster: this one's reports, then the vaguely placed ones (neither is changed,
+        so the records can be taken again after more readings)."""
+        out = _FacilityReports(self.anchor, self.relationship_kind)
+        out.count = self.count
+        out.best = vague.best if vague.best is not None and (self.best is None or vague.best[0] < self.best[0]) \
+            else self.best
+        out.evidence = self.evidence + vague.evidence
+        out.names = self.names + vague.names
+        out.operators = {**self.operators, **vague.operators}
+        out.equipment = {**self.equipment, **vague.equipment}
+        return out
 
 
 class _FacilityGroup:
@@ -224,7 +230,7 @@ class _FacilityGroup:
             return [self.vague]
         clusters = sorted(self.clusters, key=lambda cl: cl.count, reverse=True)
         if self.vague is not None:
-            clusters[0].absorb(self.vague)
+            clusters[0] = clusters[0].joined(self.vague)
         return clusters
 
 
