@@ -176,3 +176,25 @@ def test_a_failing_output_replaces_no_file(corpus, tmp_path):
         write_outputs({"facilities.geojson": "{}\n", "places.geojson": failing}, tmp_path / "out")
     assert _outputs(tmp_path / "out") == before
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_records_taken_twice_and_after_more_readings_are_those_of_a_fresh_merge():
+    """Taking the records leaves the builder as it was: vaguely placed facility reports join a
+    cluster once, however often the records are taken."""
+    from geomap.extract import Extractor
+    from geomap.records import RecordsBuilder, build_records
+
+    from conftest import DATA, ROOT
+
+    extractor = Extractor()
+    readings = [extractor.read(a) for a in read_articles([ROOT / "seeds", DATA / "articles"])]
+    builder = RecordsBuilder()
+    for r in readings[:20]:
+        builder.add(r)
+    builder.records()
+    for r in readings[20:]:
+        builder.add(r)
+    first, again, fresh = builder.records(), builder.records(), build_records(readings)
+    for records in (again, fresh):
+        assert [(f.id, f.name, len(f.evidence)) for f in records.facilities] == \
+            [(f.id, f.name, len(f.evidence)) for f in first.facilities]
