@@ -49,6 +49,7 @@ class EquipmentPattern:
 
 
 _PREFIX_LENGTH = 3
+PREFIX_FORMAT = 1  # bump when the way first strings are worked out changes: cached ones are then stale
 _MAX_PREFIXES = 4096
 _LED = "(?<![\\w-])"  # how the dictionaries' patterns start: a match starts a word
 # Where such a pattern, led by a word character, can match: the text's first characters there
@@ -141,7 +142,7 @@ def first_strings_of(rx: re.Pattern[str]) -> list[str] | None:
 def _cached_first_strings(patterns: list[re.Pattern[str]]) -> list[list[str] | None]:
     """:func:`first_strings_of` every pattern, kept in the user cache folder: parsing the
     dictionaries' patterns again takes longer than coding a short article."""
-    digest = hashlib.sha256(f"{_PREFIX_LENGTH} {sys.version_info[:2]}".encode())
+    digest = hashlib.sha256(f"{PREFIX_FORMAT} {_PREFIX_LENGTH} {sys.version_info[:2]}".encode())
     for rx in patterns:
         digest.update(f"\x00{rx.flags}:{rx.pattern}".encode("utf-8", "surrogatepass"))
 
