@@ -98,11 +98,15 @@ def _common_words(n: int = 8000, language: str = "en") -> frozenset[str]:
     """The ``n`` most frequent words of a language (English unless told; remembered)."""
     words = _COMMON.get((n, language))
     if words is None:
-        words = _COMMON[(n, language)] = _load_common_words(n, language)
+        ranked = _RANKED.get(language)
+        if ranked is None or n > len(ranked):  # the list is read once per language
+            ranked = _RANKED[language] = _ranked_words(n, language)
+        words = _COMMON[(n, language)] = frozenset(ranked[:n])
     return words
 
 
 _COMMON: dict[tuple[int, str], frozenset[str]] = {}
+_RANKED: dict[str, list[str]] = {}
 _ARTICLES = frozenset({"el", "la", "los", "las", "o", "a", "os", "as"})  # Spanish and Portuguese
 _OWN_LANGUAGE_WORDS = 1000  # in an es/pt article, a place spelt like one of these needs to be notable
 _FUNCTION_WORDS = 200  # ... and one spelt like these to be a country or a region
@@ -114,12 +118,15 @@ _COMMON_CACHED = 8000  # words kept in the user cache: importing wordfreq to lis
 def _load_common_words(n: int, language: str = "en") -> frozenset[str]:
     """The ``n`` most frequent words of ``language``: a place name spelt like one needs more
     than a capital letter, and the first 400 English ones ("the", "we", "for") are never places
-    on their own.
+    on their own."""
+    return frozenset(_ranked_words(n, language)[:n])
 
-    The list comes from the installed ``wordfreq`` and is kept in the user cache folder, keyed
-    by wordfreq's version."""
+
+def _ranked_words(n: int, language: str) -> list[str]:
+    """At least the ``n`` most frequent words of ``language``, most frequent first: from the
+    installed ``wordfreq``, kept in the user cache folder keyed by wordfreq's version."""
     if n > _COMMON_CACHED:
-        return frozenset(_wordfreq_top(n, language))
+        return _wordfreq_top(n, language)
 
     def decode(data: bytes) -> list[str]:
         words = data.decode("utf-8").split("\n")
@@ -127,10 +134,9 @@ def _load_common_words(n: int, language: str = "en") -> frozenset[str]:
             raise ValueError(f"{len(words)} words, expected {_COMMON_CACHED}")
         return words
 
-    words = load_or_build(f"common-words-{language}", package_version("wordfreq"), "txt",
-                          lambda: _wordfreq_top(_COMMON_CACHED, language), lambda w: "\n".join(w).encode("utf-8"),
-                          decode)
-    return frozenset(words[:n])
+    return load_or_build(f"common-words-{language}", package_version("wordfreq"), "txt",
+                         lambda: _wordfreq_top(_COMMON_CACHED, language), lambda w: "\n".join(w).encode("utf-8"),
+                         decode)
 
 
 def _wordfreq_top(n: int, language: str = "en") -> list[str]:
