@@ -208,11 +208,6 @@ class ReadingCache:
             self.hits += 1
         return reading
 
-    def readings(self, articles: list[Article], keys: list[str]) -> list[ArticleReading | None]:
-        """The cached reading of each article, or None where there is none (or it is corrupt)."""
-        blobs = self.get(keys)
-        return [self.decode(blobs.get(key), article, key) for article, key in zip(articles, keys)]
-
     def put(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Store encoded readings under their article keys."""
         rows = [(self.version, key, blob) for key, blob in items]

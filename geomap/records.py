@@ -80,22 +80,17 @@ class Mentions(Sequence):
 
     __slots__ = ("_articles", "_starts", "_ends", "_texts")
 
-    def __init__(self, items: Iterable[dict] = ()) -> None:
+    def __init__(self) -> None:
         self._articles: list[str] = []
         self._starts = array("q")
         self._ends = array("q")
         self._texts: list[str] = []
-        for m in items:
-            self.add(m["article"], m["start"], m["end"], m["text"])
 
     def add(self, article: str, start: int, end: int, text: str) -> None:
         self._articles.append(article)
         self._starts.append(start)
         self._ends.append(end)
         self._texts.append(text)
-
-    def append(self, mention: dict) -> None:
-        self.add(mention["article"], mention["start"], mention["end"], mention["text"])
 
     def __len__(self) -> int:
         return len(self._articles)

@@ -15,7 +15,7 @@ import typing
 from functools import lru_cache
 from typing import Callable
 
-__all__ = ["to_jsonable", "from_jsonable", "rebuild", "converter", "type_hints", "to_rows", "row_converter",
+__all__ = ["to_jsonable", "from_jsonable", "converter", "type_hints", "to_rows", "row_converter",
            "SerializationError"]
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -122,11 +122,6 @@ def type_hints(cls: type) -> dict[str, object]:
 def from_jsonable(tp, data):
     """Rebuild a value of type ``tp`` (a dataclass, container or scalar type) from ``data``."""
     return converter(tp)(data)
-
-
-def rebuild(cls: type, data: dict, **known):
-    """An instance of dataclass ``cls`` from stored ``data``, with some fields ``known`` already."""
-    return _dataclass_converter(cls)(data, known)
 
 
 @lru_cache(maxsize=None)
