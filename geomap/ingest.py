@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import re
@@ -16,6 +15,7 @@ from typing import Iterable, Iterator
 
 from .exc import InputError
 from .model import Article
+from .resources import parse_json
 
 __all__ = ["read_articles", "read_path", "parse_text_article", "find_date", "detect_language", "SUFFIXES",
            "MAX_FILE_BYTES", "MAX_ARTICLE_CHARS", "skip_or_raise"]
@@ -259,14 +259,7 @@ def skip_or_raise(err: InputError, skipped: list[InputError] | None) -> None:
 
 
 def _loads(text: str, where: str, what: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{where}: malformed {what} ({err.msg} at line {err.lineno} column {err.colno})") from err
-    except RecursionError as err:
-        raise InputError(f"{where}: {what} nested too deeply") from err
-    except ValueError as err:  # e.g. an integer of more than 4,300 digits
-        raise InputError(f"{where}: unreadable {what} ({err})") from err
+    return parse_json(text, where, what, InputError)
 
 
 def _parse_json(text: str, *, path: Path, article_id: str, jsonl: bool,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .exc import GazetteerError, GeomapError
 
-__all__ = ["data_path", "read_tsv", "read_json", "read_json_file", "data_fingerprint"]
+__all__ = ["data_path", "read_tsv", "read_json", "read_json_file", "parse_json", "data_fingerprint"]
 
 
 def data_path(name: str) -> Path:
@@ -63,10 +63,22 @@ def data_fingerprint(names: list[str]) -> str:
 def read_json_file(path: Path, error: type[GeomapError]) -> object:
     """A user's JSON file; any failure to read or parse it is one ``error`` naming the file."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise error(f"{path}: cannot read ({err.strerror or err})") from err
     except UnicodeDecodeError as err:
         raise error(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
-    except ValueError as err:
-        raise error(f"{path}: not valid JSON ({err})") from err
+    return parse_json(text, str(path), "JSON", error)
+
+
+def parse_json(text: str, where: str, what: str, error: type[GeomapError]) -> object:
+    """``text`` parsed as JSON; malformed, too deeply nested or unreadable JSON is one ``error``
+    naming ``where`` (a file, or a file and line) and ``what`` it should hold."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise error(f"{where}: malformed {what} ({err.msg} at line {err.lineno} column {err.colno})") from err
+    except RecursionError as err:
+        raise error(f"{where}: {what} nested too deeply") from err
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        raise error(f"{where}: unreadable {what} ({err})") from err

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,15 @@ def test_render_applies_filters(seed_build, tmp_path):
     assert res.returncode == 0, res.stderr
     page = target.read_text(encoding="utf-8")
     assert "ru-pe-maintenance" in page and "kr-pe-industrial" not in page
+
+
+def test_render_refuses_deeply_nested_records_in_one_line(seed_build, tmp_path):
+    records_dir = tmp_path / "records"
+    shutil.copytree(seed_build[0], records_dir)
+    (records_dir / "facilities.geojson").write_text("[" * 100_000, encoding="utf-8")
+    res = geomap("render", records_dir, "--out", tmp_path / "map.html")
+    assert res.returncode == 1 and not (tmp_path / "map.html").exists()
+    assert res.stderr.strip().splitlines() == [f"geomap: error: {records_dir / 'facilities.geojson'}: JSON nested too deeply"]
 
 
 PROJECT = """
