@@ -31,6 +31,7 @@ import yaml
 from .exc import RecordsError
 from .model import FACILITY_KINDS, PRECISIONS, RELATIONSHIP_KINDS, STATUSES, Evidence, Facility, Relationship
 from .records import Records, slug
+from .resources import read_user_text
 
 __all__ = ["CurationEntry", "load_curation", "apply_curation"]
 
@@ -75,12 +76,7 @@ class _LineLoader(yaml.SafeLoader):
 def load_curation(path: str | Path) -> list[CurationEntry]:
     """Read and check a curation file (``.yaml``/``.yml`` or ``.csv``)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as err:
-        raise RecordsError(f"{path}: cannot read curation file ({err.strerror or err})") from err
-    except UnicodeDecodeError as err:
-        raise RecordsError(f"{path}: curation file is not UTF-8 text") from err
+    text = read_user_text(path, RecordsError, "curation file")
     if path.suffix.lower() == ".csv":
         rows = _csv_rows(path, text)
     elif path.suffix.lower() in (".yaml", ".yml"):

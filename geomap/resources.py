@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .exc import GazetteerError, GeomapError
 
-__all__ = ["data_path", "read_tsv", "read_json", "read_json_file", "parse_json", "data_fingerprint"]
+__all__ = ["data_path", "read_tsv", "read_json", "read_json_file", "read_user_text", "parse_json", "data_fingerprint"]
 
 
 def data_path(name: str) -> Path:
@@ -60,15 +60,20 @@ def data_fingerprint(names: list[str]) -> str:
     return h.hexdigest()[:16]
 
 
+def read_user_text(path: Path, error: type[GeomapError], what: str = "file") -> str:
+    """The text of a user's UTF-8 file (a byte-order mark is dropped); a failure to read or
+    decode it is one ``error`` naming the file and ``what`` it should be."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as err:
+        raise error(f"{path}: cannot read {what} ({err.strerror or err})") from err
+    except UnicodeDecodeError as err:
+        raise error(f"{path}: {what} is not UTF-8 text ({err.reason} at byte {err.start})") from err
+
+
 def read_json_file(path: Path, error: type[GeomapError]) -> object:
     """A user's JSON file; any failure to read or parse it is one ``error`` naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise error(f"{path}: cannot read ({err.strerror or err})") from err
-    except UnicodeDecodeError as err:
-        raise error(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
-    return parse_json(text, str(path), "JSON", error)
+    return parse_json(read_user_text(path, error, "JSON file"), str(path), "JSON", error)
 
 
 def parse_json(text: str, where: str, what: str, error: type[GeomapError]) -> object:
