@@ -235,3 +235,22 @@ def test_an_area_named_far_away_in_the_text_does_not_place_a_town_in_it(parser):
     assert rome and rome[0].country == "IT"
     near = _find(parser, "Samples from Rome were sent to a laboratory in New York state.", "Rome")
     assert near and near[0].country == "US"
+
+
+def test_capitalised_words_are_the_tokens_that_begin_with_a_capital():
+    """The quick scan for capitalised words finds exactly the tokenizer's words that start
+    with a capital at the start of a word, dotted abbreviations and compounds included."""
+    import re
+    from pathlib import Path
+
+    from geomap.geoparse import _CAPITALISED_RE
+    from geomap.text import TOKEN_RE
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))] + [
+        "The U.S.-led coalition, U.S.A. forces and the U.S Army met in Lurigancho-Chosica; x-Ray, "
+        "O'Neill's D'Arcy-Smith, São Paulo, ÁNGEL, e.g. Mi-17s, 3Com, iPhone, McAllen's A.B.C.D and Ψ."]
+    for text in texts:
+        expected = [m.span() for m in TOKEN_RE.finditer(text) if m.group()[:1].isupper()
+                    and not re.search(r"[^\W_][-'’]?\Z", text[:m.start()])]
+        assert [m.span() for m in _CAPITALISED_RE.finditer(text)] == expected
