@@ -29,7 +29,8 @@ from typing import Callable
 import yaml
 
 from .exc import RecordsError
-from .model import FACILITY_KINDS, PRECISIONS, RELATIONSHIP_KINDS, STATUSES, Evidence, Facility, Relationship
+from .model import (FACILITY_KINDS, PRECISIONS, RELATIONSHIP_KINDS, STATUSES, Evidence, Facility, Relationship,
+                    canonical_kind, canonical_status)
 from .records import Records, slug
 from .resources import read_user_text
 
@@ -181,13 +182,13 @@ def _value(entry: CurationEntry, name: str, value):
         vocabulary = FACILITY_KINDS if (name == "kind" and entry.type == "facility") else RELATIONSHIP_KINDS
         if name == "kind" and entry.type is None:
             vocabulary = RELATIONSHIP_KINDS + FACILITY_KINDS  # checked against the record's type later
-        if value not in vocabulary:
+        if canonical_kind(value) not in vocabulary:
             raise bad("one of " + ", ".join(dict.fromkeys(vocabulary)))
-        return value
+        return canonical_kind(value)
     if name == "status":
-        if value not in STATUSES:
+        if canonical_status(value) not in STATUSES:
             raise bad("one of " + ", ".join(STATUSES))
-        return value
+        return canonical_status(value)
     if name == "precision":
         if value not in PRECISIONS:
             raise bad("one of " + ", ".join(PRECISIONS))

@@ -31,7 +31,8 @@ from typing import Iterable
 
 from .exc import InputError
 from .geocode.gazetteer import km
-from .model import Facility, Relationship
+from .model import (FACILITY_KINDS, RELATIONSHIP_KINDS, STATUSES, Facility, Relationship, canonical_kind,
+                    canonical_status)
 from .resources import read_json_file
 
 __all__ = ["Gold", "RecordScore", "load_gold", "score_records", "format_table"]
@@ -120,7 +121,7 @@ def load_gold(path: str | Path) -> Gold:
                 gold.sets[aid] = str(ann["set"])
             for key in ("relationships", "facilities", "must_not"):
                 getattr(gold, key).extend({**item, "article": aid} for item in ann.get(key, []))
-        return gold
+        return _in_own_words(path, gold)
     if not isinstance(data.get("relationships"), list):
         raise InputError(f"{path}: expected a list 'relationships' or a mapping 'articles'")
     rels = data["relationships"]
@@ -131,7 +132,26 @@ def load_gold(path: str | Path) -> Gold:
             raise InputError(f"{path}: relationship {n} lacks {', '.join(missing)}")
     articles = sorted({x["article"] for x in rels + facs if x.get("article")}
                       | {p["article"] for p in data.get("places", []) if p.get("article")})
-    return Gold(articles, rels, facs, list(data.get("must_not", [])))
+    return _in_own_words(path, Gold(articles, rels, facs, list(data.get("must_not", []))))
+
+
+def _in_own_words(path: Path, gold: Gold) -> Gold:
+    """The annotations with kinds and statuses in geomap's words ("delivered" -> completed,
+    "basing" -> presence); an unknown one is a one-line error naming the file."""
+    for what, items, kinds in (("relationship", gold.relationships, RELATIONSHIP_KINDS),
+                               ("facility", gold.facilities, FACILITY_KINDS + RELATIONSHIP_KINDS)):
+        for n, item in enumerate(items, 1):
+            for name, vocabulary, canonical in (("kind", kinds, canonical_kind),
+                                                ("relationship_kind", RELATIONSHIP_KINDS, canonical_kind),
+                                                ("status", STATUSES, canonical_status)):
+                if item.get(name) is None or (name == "relationship_kind" and what == "relationship"):
+                    continue
+                value = canonical(item[name])
+                if value not in vocabulary:
+                    raise InputError(f"{path}: {what} {n} ({item.get('article')}): unknown {name} {item[name]!r} "
+                                     f"(one of {', '.join(dict.fromkeys(vocabulary))})")
+                item[name] = value
+    return gold
 
 
 def _article_of(gold_articles: list[str], record_article: str) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .exc import ConfigurationError
-from .model import FACILITY_KINDS, RELATIONSHIP_KINDS, Evidence, Facility, Relationship
+from .model import FACILITY_KINDS, RELATIONSHIP_KINDS, Evidence, Facility, Relationship, canonical_kind
 from .records import Records
 
 __all__ = ["RecordFilter", "parse_codes", "parse_kinds", "filter_options", "FILTER_OPTION_NAMES"]
@@ -122,8 +122,9 @@ def parse_codes(text: str | list[str] | tuple[str, ...] | None, what: str) -> tu
 
 
 def parse_kinds(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
-    """Kinds from "maintenance,industrial" (or a list); spaces and hyphens read as underscores."""
-    return tuple(dict.fromkeys(re.sub(r"[\s-]+", "_", i.lower()) for i in _items(text)))
+    """Kinds from "maintenance,industrial" (or a list); spaces and hyphens read as underscores,
+    and other words for a kind as geomap's own ("basing" -> presence)."""
+    return tuple(dict.fromkeys(canonical_kind(i) for i in _items(text)))
 
 
 def _items(text) -> list[str]:

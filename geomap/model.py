@@ -16,6 +16,8 @@ __all__ = [
     "STATUSES",
     "STATUS_ORDER",
     "FACILITY_KINDS",
+    "canonical_kind",
+    "canonical_status",
 ]
 
 PLACE_KINDS = ("country", "admin", "city", "site", "region", "water", "other")
@@ -35,6 +37,31 @@ FACILITY_KINDS = (
     "mro_center", "factory", "shipyard", "naval_base", "air_base", "military_base",
     "training_center", "space_or_tracking_station", "port", "airstrip", "office", "other",
 )
+# The other words analysts use for the same statuses and kinds, accepted wherever a user
+# writes one (curation and annotation files, filters) and read as geomap's own.
+STATUS_ALIASES = {
+    "offer": "offered", "talks": "negotiating", "negotiations": "negotiating", "delivered": "completed",
+    "opened": "operational", "annulled": "cancelled", "canceled": "cancelled", "terminated": "cancelled",
+}
+KIND_ALIASES = {"basing": "presence", "deployment": "presence", "cooperation": "agreement", "arms_sale": "arms_transfer"}
+
+
+def _canonical(value: object, aliases: dict[str, str]) -> object:
+    if not isinstance(value, str):
+        return value
+    word = "_".join(value.strip().lower().replace("-", " ").split())
+    return aliases.get(word, word)
+
+
+def canonical_status(value: object) -> object:
+    """A status as geomap names it ("delivered" -> "completed", "under construction" ->
+    "under_construction"); anything else is returned unchanged, for the caller to reject."""
+    return _canonical(value, STATUS_ALIASES)
+
+
+def canonical_kind(value: object) -> object:
+    """A relationship or facility kind as geomap names it ("basing" -> "presence")."""
+    return _canonical(value, KIND_ALIASES)
 
 
 @dataclass(frozen=True, slots=True)

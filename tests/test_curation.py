@@ -149,3 +149,41 @@ def test_evaluate_records_usage_and_bad_gold(tmp_path):
     bad.write_text("[1, 2]", encoding="utf-8")
     res = run("evaluate-records", str(bad), SEEDS)
     assert res.returncode == 1 and str(bad) in res.stderr and "Traceback" not in res.stderr
+
+
+def test_analysts_words_for_statuses_and_kinds(tmp_path, seed_ids):
+    """Curation and annotation files may say "delivered", "talks", "basing" or "cooperation"
+    (the words of many analysts' codebooks): geomap reads them as its own; unknown words fail."""
+    curation = tmp_path / "fix.yaml"
+    curation.write_text("- id: ru-pe-maintenance\n  status: Delivered\n"
+                        "- action: add\n  type: relationship\n  supplier: RU\n  recipient: NI\n  kind: basing\n"
+                        "  status: talks\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("-q", "build", SEEDS, "--out", str(out), "--records", str(curation)).returncode == 0
+    got = {f["id"]: f["properties"] for f in json.loads((out / "relationships.geojson").read_text("utf-8"))["features"]}
+    assert got["ru-pe-maintenance"]["status"] == "completed"
+    added = got["ru-ni-presence-curated"]
+    assert (added["kind"], added["status"]) == ("presence", "negotiating")
+
+    words = {"completed": "delivered", "negotiating": "talks", "offered": "offer", "cancelled": "annulled",
+             "presence": "basing", "agreement": "cooperation"}
+    gold = json.loads((DATA / "seeds-expected.json").read_text(encoding="utf-8"))
+    for item in gold["relationships"]:
+        item["kind"] = words.get(item["kind"], item["kind"])
+        if item.get("status"):
+            item["status"] = words.get(item["status"], item["status"])
+    assert {"basing", "cooperation", "talks", "offer"} <= {r[k] for r in gold["relationships"] for k in ("kind", "status") if k in r}
+    theirs = tmp_path / "their-words.json"
+    theirs.write_text(json.dumps(gold), encoding="utf-8")
+    scored = [json.loads(run("evaluate-records", str(path), "--records-dir", str(out), "--format", "json").stdout)
+              for path in (DATA / "seeds-expected.json", theirs)]
+    assert scored[0]["relationships"] == scored[1]["relationships"]
+
+    gold["relationships"][0]["status"] = "finished"
+    theirs.write_text(json.dumps(gold), encoding="utf-8")
+    res = run("evaluate-records", str(theirs), "--records-dir", str(out))
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 1 and len(lines) == 1 and str(theirs) in lines[0] and "unknown status 'finished'" in lines[0]
+
+    from geomap.filters import parse_kinds
+    assert parse_kinds("Basing, cooperation,mro-center") == ("presence", "agreement", "mro_center")
