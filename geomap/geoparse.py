@@ -325,6 +325,8 @@ class Geoparser:
         top = cand.entries[0]
         big = top.kind in ("country", "region", "water") or (top.kind == "admin" and top.level == 1) \
             or top.population >= 1_000_000
+        if text.startswith("$", doc.ends[j - 1]):
+            return False  # a currency: US$, NZ$, HK$, R$
         if cand.demonym:
             return not self._inside_org_name(doc, i, j)
         if single and word in _common_words() and not self.gazetteer.is_abbreviation(cand.key, first):
