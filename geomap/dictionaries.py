@@ -257,6 +257,7 @@ class Dictionaries:
     buyer_verbs: re.Pattern[str]
     supplier_after: re.Pattern[str]  # what follows a country or demonym that makes it the supplier
     recipient_after: re.Pattern[str]  # ... the host or recipient
+    hardware_after: re.Pattern[str]  # ... hardware, made by a major exporter's firms
     trainee_after: re.Pattern[str]  # ... the trainees of a training report
     presence_cues: re.Pattern[str]  # words that make a base a foreign presence rather than a place
     ongoing: re.Pattern[str]  # a state that holds now: operational when nothing else says
@@ -340,6 +341,8 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
     demonym_rows = read_tsv(data_path("demonyms.tsv"), 3)
     lowercase = {form: cc.upper() for cc, lang, form in demonym_rows if lang in ("es", "pt") and form[:1].islower()}
     english = {form: cc.upper() for cc, lang, form in demonym_rows if lang == "en"}
+    english |= {form.strip(): cc.strip().upper() for form, _, cc in
+                (str(item).partition("=") for item in trig.get("origin_abbreviations", []))}
     origin_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(english, key=lambda f: (-len(f), f)))
                            + r")-(?:made|built|designed|supplied|manufactured|produced|origin)\b") if english else None
     lower_re = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(lowercase, key=lambda f: (-len(f), f)))
@@ -365,6 +368,7 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
             supplier_after=re.compile(
                 r"(?:['’]s)?[\s-]*?(?:(?:state|government)[- ]owned\s+|[\w-]+\s+){0,3}?(?:"
                 + "|".join(trig["supplier_nouns"]) + r")\b", re.I),
+            hardware_after=re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(trig["hardware_nouns"]) + r")\b", re.I),
             recipient_after=re.compile(
                 r"(?:['’]s)?\s*(?:[\w-]+\s+)?(?:" + "|".join(trig["recipient_nouns"]) + r")\b", re.I),
             trainee_after=re.compile(

@@ -73,6 +73,8 @@ _WHICH_SUPPLIED = re.compile(
     r"(?:delivered|supplied|sold|built|provided|donated|trained|entreg[oó]|vendi[oó]|suministr[oó]|entregou|vendeu)\b", re.I)
 # The host's own base or plant named as a place ("the air force's maintenance base").
 _OWN_FACILITY = re.compile(r"\b(?:the\s+)?(?:air force|army|navy|military|armed forces|coast guard)['’]s\s+(?:[\w-]+\s+){0,2}$", re.I)
+# Upkeep as something a fact affects ("complicates maintenance"), not a service anyone provides.
+_UPKEEP_AFFECTED = re.compile(r"\b(?:complicat|eas|simplif|hamper|burden|strain|hinder|cut|reduc)\w*\s+(?:\w+\s+){0,2}$", re.I)
 # "in the country": the article's host.
 _THE_COUNTRY = re.compile(r"\b(?:in|to) the country\b|\ben el pa[ií]s\b|\bno pa[ií]s\b", re.I)
 # A maintenance word that describes a course ("maintenance training") is training, not maintenance.
@@ -94,7 +96,7 @@ _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # 
 _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
-    r"fueron entrenados|foram treinados|ser[aá]n (?:capacitad|entrenad|adiestrad)[oa]s|ser[aã]o treinad[oa]s|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram)\b",
+    r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram)\b",
     re.I)
 # A noun before a Spanish/Portuguese demonym: group 1 when it names people who may be trainees,
 # group 2 when it names equipment (made by the country if that is an exporter).
@@ -105,9 +107,18 @@ _NOUN_BEFORE = re.compile(
     r"astilleros?|estaleiros?|constructoras?|construtoras?|grupos?|conglomerados?|"
     r"(buques|navios|aviones|avi[oõ]es|helic[oó]pteros|repuestos|pe[cç]as|blindados|drones|cazas|ca[cç]as))\s+(?:\w+\s+)?$", re.I)
 _SUPPLY_VERB = re.compile(
-    r"(?:sold|sells|supplied|supplies|delivered|delivers|handed over|donated|donates|gave|gifted|transferred|exported|"
+    r"(?:sold|sells|supplied|supplies|supply|delivered|delivers|handed over|donated|donates|gave|gifted|transferred|exported|"
     r"provided|entreg(?:[oó]|aron|ou|aram)|vendi[oó]|vendeu|don[oó]|donaron|doou|doaram|suministr[oó]|forneceu)\b", re.I)
-_ATTRIBUTION = re.compile(r"\b(?:according to|seg[uú]n|segundo|citing)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+# "ordered by Armenia", "adquiridos por Chile": the passive's agent is the buyer.
+_BOUGHT_BY = re.compile(
+    r"\b(?:ordered|bought|purchased|acquired|procured|imported|received|operated|flown|used)\s+by\s+(?:the\s+)?$|"
+    r"\b(?:comprad|adquirid|encargad|encomendad|operad)[oa]s?\s+(?:por|pela|pelo)\s+(?:el\s+|la\s+|o\s+|a\s+)?$", re.I)
+# "Armenia has also turned to France", "turning instead to Moscow": the country turned to supplies.
+_TURNED_TO = re.compile(r"\bturn(?:s|ed|ing)?\s+(?:\w+\s+)?to\s+(?:the\s+)?$|\brecurri(?:[oó]|eron)\s+a\s+$|"
+                        r"\brecorr(?:eu|eram)\s+(?:a|à)\s+$", re.I)
+_ATTRIBUTION = re.compile(r"\b(?:according to|seg[uú]n|segundo|citing)\s+(?:the\s+)?(?:\w+\s+)?$|"
+                          r"\b(?:officials|sources|diplomats|analysts|observers|executives|fuentes|funcion[aá]rios)\s+"
+                          r"(?:in|en|em)\s+(?:the\s+)?$", re.I)  # "officials in Seoul said": who speaks, not a recipient
 _TRAINEES_FROM = re.compile(
     r"\b(?:officers|pilots|soldiers|personnel|students|cadets|trainees|crews|technicians|troops|police|policemen|"
     r"oficiales|pilotos|soldados|estudiantes|alumnos|cadetes|militares|oficiais|alunos)\s+(?:[\w-]+\s+){0,2}"
@@ -522,6 +533,10 @@ class Extractor:
         triggers = [t for t in triggers if not any(n0 <= t[0] < n1 for n0, n1 in names)
                     and not (t[2] == "sanctions" and _TITLE_WORD.match(text, t[1]))]
         facility_hits = [f for f in facility_hits if not any(n0 <= f[0] < n1 for n0, n1 in names)]
+        # "the air force's maintenance service", "a mixed fleet complicates maintenance": no service provided
+        triggers = [t for t in triggers if t[2] != "maintenance" or not (
+            _OWN_FACILITY.search(text, max(sent.start, t[0] - 60), t[0])
+            or _UPKEEP_AFFECTED.search(text, max(sent.start, t[0] - 40), t[0]))]
         # "Russian-built helicopters" says where equipment comes from: a transfer only when the
         # sentence reports nothing else about it ("has operated Chinese-made drones since 2020").
         origin = [t for t in triggers if _ORIGIN_ADJECTIVE.match(text, t[0])]
@@ -631,7 +646,8 @@ class Extractor:
                         continue
                 if a.country in trainees:
                     rec[a.country] += 3.0
-                elif a.source == "demonym" and _DEAL_AFTER.match(after) and self.d.exporter_share.get(a.country, 0) >= 1:
+                elif a.source == "demonym" and (_DEAL_AFTER.match(after) or self.d.hardware_after.match(after)) \
+                        and self.d.exporter_share.get(a.country, 0) >= 1:
                     sup[a.country] += 3.0
                     explicit.add(a.country)
                 elif a.source == "country" and _POSSESSIVE_GOODS.match(after) and self.d.exporter_share.get(a.country, 0) < 1:
@@ -659,6 +675,11 @@ class Extractor:
                 rec[a.country] += 3.0
             elif a.source != "place" and _BOUGHT_FROM.search(before):
                 sup[a.country] += 4.0
+                explicit.add(a.country)
+            elif a.source != "place" and _BOUGHT_BY.search(before[-60:]):
+                rec[a.country] += 3.0
+            elif a.source != "place" and _TURNED_TO.search(before[-40:]):
+                sup[a.country] += 3.0
                 explicit.add(a.country)
             elif a.source != "place" and _SUPPLIER_PREPS.search(before[-40:]) and not _STATE_OF.search(before[-40:]):
                 strong = _SUPPLIER_PREPS.search(before[-40:]).group().split()[0].lower() in ("from", "by")

@@ -241,3 +241,54 @@ def test_heldout_targets_through_evaluate_records():
     rel = result["relationships"]
     assert rel["precision"] >= 0.7 and rel["recall"] >= 0.6, rel
     assert rel["tp"] + rel["fn"] >= 130  # every annotated article was read
+
+
+def test_origin_of_a_fleet_and_upkeep_that_is_no_service(extractor):
+    """ "UK-built Hawks and Chinese-made K-8s" in a fleet are transfers from each maker; a fleet
+    that "complicates maintenance", or "the navy's maintenance unit", is nobody's service."""
+    got = coded(extractor, "Test\n\nKenya's trainer fleet mixes UK-built Hawk T1s and Chinese-made Hongdu K-8s, "
+                           "which officers say complicates maintenance.")
+    assert {("GB", "KE", "arms_transfer"), ("CN", "KE", "arms_transfer")} <= got
+    assert not any(k == "maintenance" for _s, _r, k in got)
+    got = coded(extractor, "Test\n\nIn 2019 Ghana ordered four Chinese-built patrol boats, most of which were "
+                           "fitted out by the navy's maintenance unit at Sekondi.")
+    assert ("CN", "GH", "arms_transfer") in got and not any(k == "maintenance" for _s, _r, k in got)
+
+
+def test_passive_buyer_turning_to_a_supplier_and_what_is_on_order(extractor):
+    got = coded(extractor, "Test\n\nThe defence ministry said the last of the Pinaka launchers ordered by Armenia "
+                           "had arrived in Yerevan.")
+    assert ("IN", "AM", "arms_transfer") in got and ("AM", "IN", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nSerbia has also turned to France, which agreed in 2024 to supply 12 Rafale "
+                           "fighter jets to the Serbian Air Force.")
+    assert ("FR", "RS", "arms_transfer") in got and ("RS", "FR", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nLawmakers in Manila asked how the budget covers the Korean frigates "
+                           "already on order for the Philippine Navy.")
+    assert ("KR", "PH", "arms_transfer") in got
+
+
+def test_things_that_only_look_like_a_relationship(extractor):
+    """A supply ship, a currency (US$), attendance "in the presence of", and officials "in
+    Seoul" who speak take no part."""
+    got = coded(extractor, "Test\n\nThirty Russian technicians arrived in Sudan aboard a navy supply ship.")
+    assert ("RU", "SD", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nThe Export-Import Bank of India extended a US$50 million line of credit to "
+                           "Mozambique to pay for two patrol vessels to be built by Goa Shipyard.")
+    assert ("IN", "MZ", "arms_transfer") in got and not any("US" in (s, r) for s, r, _k in got)
+    got = coded(extractor, "Test\n\nThe Rafales were handed over at an air base near Cairo in the presence of "
+                           "French defence officials.")
+    assert ("FR", "EG", "presence") not in got
+    got = coded(extractor, "Test\n\nOfficials in Seoul said South Korea was competing to supply Thailand with "
+                           "two more frigates.")
+    assert ("KR", "TH", "arms_transfer") in got and ("KR", "KR", "arms_transfer") not in got
+
+
+def test_forces_to_be_stationed_teaching_and_spanish_singular_trainees(extractor):
+    got = coded(extractor, "Test\n\nIn 2022 the junta in Bamako ended an accord that allowed French troops to be "
+                           "stationed in Mali.")
+    assert ("FR", "ML", "presence") in got
+    got = coded(extractor, "Test\n\nItalian officers teach alongside Kenyan staff at the peacekeeping school in Karen.")
+    assert ("IT", "KE", "training") in got and ("KE", "IT", "training") not in got
+    got = coded(extractor, "Prueba\n\nUn grupo de 30 oficiales paraguayos será capacitado en Brasil el próximo año.",
+                language="es")
+    assert ("BR", "PY", "training") in got and ("PY", "BR", "training") not in got
