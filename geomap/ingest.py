@@ -54,10 +54,12 @@ _DATE_PATTERNS = [
 
 
 def find_date(text: str) -> str | None:
-    """Return the ISO date printed in a dateline or sign-off line of ``text``, if any.
+    """Return the ISO date printed in a dateline or sign-off line of ``text``, if any, else the
+    date the lede gives its news with a weekday ("announced on Thursday, November 12, 2026").
 
-    Only short lines (a dateline, a date line at the end, a byline) are looked at, and the
-    first of them wins; dates inside running prose are left to the extractor.
+    Only short lines (a dateline, a date line at the end, a byline) and the lede's weekday
+    dates are looked at, and the first of them wins; other dates inside running prose are
+    left to the extractor.
     """
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     for line in lines[:6] + lines[-4:]:
@@ -65,18 +67,36 @@ def find_date(text: str) -> str | None:
             line = re.split(r"\s[—–-]\s|—", line, maxsplit=1)[0]
             if len(line) > 60:
                 continue
-        for pattern, order in _DATE_PATTERNS:
-            m = pattern.search(line)
-            if not m:
-                continue
-            parts = dict(zip(order, m.groups()))
-            month = parts["m"]
-            month_num = int(month) if month.isdigit() else _MONTHS[month.lower()]
-            try:
-                return date(int(parts["y"]), month_num, int(parts["d"])).isoformat()
-            except ValueError:
-                continue
+        found = _first_date(line)
+        if found is not None:
+            return found
+    for line in lines[1:3]:  # the lede, after the headline
+        for weekday in _WEEKDAY_RE.finditer(line):
+            found = _first_date(line[weekday.end():weekday.end() + 40], anchored=True)
+            if found is not None:
+                return found
     return None
+
+
+def _first_date(line: str, anchored: bool = False) -> str | None:
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.match(line) if anchored else pattern.search(line)
+        if not m:
+            continue
+        parts = dict(zip(order, m.groups()))
+        month = parts["m"]
+        month_num = int(month) if month.isdigit() else _MONTHS[month.lower()]
+        try:
+            return date(int(parts["y"]), month_num, int(parts["d"])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+# A weekday before a date: "on Thursday, November 12, 2026", "el jueves 12 de noviembre de 2026".
+_WEEKDAY_RE = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|mi[eé]rcoles|jueves|viernes|"
+    r"s[aá]bado|domingo|segunda-feira|ter[cç]a-feira|quarta-feira|quinta-feira|sexta-feira),?\s+(?:the\s+)?", re.I)
 
 
 _STOPWORDS = {

@@ -69,6 +69,14 @@ def test_find_date_forms():
     assert find_date("LIMA, 25 de abril de 2025 — text") == "2025-04-25"
     assert find_date("Body text\n2024-11-02") == "2024-11-02"
     assert find_date("No date here.") is None
+    # No dateline: the lede's date with its weekday is the news's; other dates in prose are not.
+    lede = ("Air force signs radar deal\n\nMANILA, Philippines - The air force has signed a contract for two radars "
+            "to replace those bought in 2016, the ministry announced on Thursday, November 12, 2026.")
+    assert find_date(lede) == "2026-11-12"
+    assert find_date("Titular\n\nLIMA.- El ministerio de Defensa del Perú anunció el jueves 12 de noviembre de "
+                     "2026 la compra de dos radares.") == "2026-11-12"
+    assert find_date("Headline here\n\nThe contract, first signed with the manufacturer on March 3, 2019 for two "
+                     "radars, has been extended by the ministry.") is None
 
 
 # ---------------------------------------------------------------- broken input, strict and skipping
