@@ -168,6 +168,12 @@ _MONTH_ALONE = re.compile(
     r"(?![\w.]*\s*(?:\d|de\s+\d|del?\s+(?:19|20)\d\d|,\s*(?:19|20)\d\d))", re.I)
 _HAPPENED = ("signed", "completed", "operational", "under_construction", "stalled", "suspended", "cancelled",
              "reactivated")
+# "a 2018 agreement", "the 2014 contract": the year the deal was made, not of a later status.
+_DEAL_AFTER_YEAR = re.compile(r"\s+(?:[\w-]+\s+)?(?:agreements?|contracts?|deals?|accords?|treaty|memorandum|pact|"
+                              r"acuerdo|contrato|acordo|convenio)\b", re.I)
+_DEAL_STATUSES = ("unknown", "offered", "negotiating", "announced", "signed")
+# How near its cue a year must be named for a further event of a sentence ("… and delivered in 2024").
+_EVENT_YEAR_CHARS = 50
 _RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|–)\s+(19[5-9]\d|20[0-4]\d)\b", re.I)
 # A sentence that refers back to a deal or facility the article has named ("the agreement").
 _ANAPHOR = re.compile(
@@ -775,21 +781,24 @@ class Extractor:
                 break
         return start, end
 
-    def _year(self, text: str, sent: Sentence, anchor: int, article: Article, status: str = "unknown") -> int | None:
-        """The year of a report: a range's last year, else the year the sentence names nearest
-        to ``anchor`` ("last year" counts from the article's year; a month alone, for what has
+    def _year(self, text: str, sent: Sentence, anchor: int, article: Article, status: str = "unknown",
+              within: int | None = None) -> int | None:
+        """The year of a report: the year the sentence names nearest to ``anchor`` (a range's
+        last year; "last year" counts from the article's year; a month alone, for what has
         happened, is the last such month before the article's date), else the article's year.
-        A state that holds now ("operational since 2018") is reported for the article's year."""
+        A state that holds now ("operational since 2018") is reported for the article's year.
+        With ``within``, only a year named that close counts, and there is no fallback."""
         ongoing = status == "operational"
         seg = text[sent.start:sent.end]
-        rng = _RANGE.search(seg)
-        if rng:
-            return int(rng.group(2))
         dateline = _DATELINE.match(seg)
         body = dateline.end() if dateline else 0  # the dateline's year is the article's, a fallback
         own_year = article.year or next((int(m.group(1)) for m in _YEAR.finditer(seg, 0, body)), None)
-        years = [(abs(sent.start + m.start() - anchor), int(m.group(1))) for m in _YEAR.finditer(seg, body)
-                 if not (ongoing and _SINCE.search(seg, max(0, m.start() - 14), m.start()))]
+        ranges = [(m.start(), m.end()) for m in _RANGE.finditer(seg, body)]
+        years = [(abs(sent.start + m.start() - anchor), int(m.group(2))) for m in _RANGE.finditer(seg, body)]
+        years += [(abs(sent.start + m.start() - anchor), int(m.group(1))) for m in _YEAR.finditer(seg, body)
+                  if not (ongoing and _SINCE.search(seg, max(0, m.start() - 14), m.start()))
+                  and not any(r0 <= m.start() < r1 for r0, r1 in ranges)
+                  and not (status not in _DEAL_STATUSES and _DEAL_AFTER_YEAR.match(seg, m.end()))]
         if own_year is not None:
             years += [(abs(sent.start + m.start() - anchor), own_year + _YEAR_OFFSET[m.lastgroup])
                       for m in _RELATIVE_YEAR.finditer(seg, body)]
@@ -798,9 +807,27 @@ class Extractor:
             for m in _MONTH_ALONE.finditer(seg, body):
                 month = _MONTHS[m.group(1).lower().rstrip(".")]
                 years.append((abs(sent.start + m.start() - anchor), own_year - (month > month_now)))
+        if within is not None:
+            years = [y for y in years if y[0] <= within]
+            return min(years)[1] if years else None
         if years:
             return min(years)[1]
         return own_year
+
+    def _other_events(self, text: str, sent: Sentence, article: Article, status: str, year: int | None,
+                      cstart: int, cend: int) -> list[tuple[str, int]]:
+        """Further (status, year) events the clause reports of the same relationship, each
+        with a year named beside its own cue ("ordered 42 Rafales in 2022, and the first six
+        were delivered in February"): a contract and a later delivery are two events."""
+        events: list[tuple[str, int]] = []
+        for other, rx in self.d.status.items():
+            for m in self._finditer(rx, text, cstart, cend):
+                if _DISCOUNT.search(text[max(cstart, m.start() - 40):m.start()]):
+                    continue
+                when = self._year(text, sent, m.start(), article, other, within=_EVENT_YEAR_CHARS)
+                if when is not None and when != year and (other, when) not in events and other != status:
+                    events.append((other, when))
+        return sorted(events, key=lambda e: (e[1], STATUS_ORDER.index(e[0])))
 
     def _speculative(self, text: str, sent: Sentence, trig_start: int, in_scenario: bool) -> bool:
         if in_scenario:
@@ -993,11 +1020,15 @@ class Extractor:
                 in_clause = _dedupe([t for s0, _e, t, _o in equipment if cstart <= s0 < cend])
                 kinds_here = {k for _s, _e, k in trig_list}
                 gear = in_clause if (in_clause or len(kinds_here) > 1) else equipment_names
-                out.append(ReportedRelation(
-                    article.id, supplier, r, kind, status, year, spec,
-                    gear if kind in ("arms_transfer", "maintenance", "industrial", "training") else [],
-                    organizations, Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec),
-                    generic=generic))
+                events = [(status, year)]
+                if not spec and status != "unknown":
+                    events += self._other_events(text, sent, article, status, year, cstart, cend)
+                for ev_status, ev_year in events:
+                    out.append(ReportedRelation(
+                        article.id, supplier, r, kind, ev_status, ev_year, spec,
+                        gear if kind in ("arms_transfer", "maintenance", "industrial", "training") else [],
+                        organizations, Evidence(article.id, sent.text, sent.start, sent.end, ev_status, ev_year, spec),
+                        generic=generic))
         facilities = []
         for fs, fe, fkind in facility_hits:
             host_candidates = [r for r in recipients]

@@ -141,11 +141,13 @@ def evidence_dicts(evidence: list[Evidence]) -> list[dict]:
 
 
 def _evidence_key(ev: Evidence):
-    return (ev.article, ev.start, ev.end)
+    return (ev.article, ev.start, ev.end, ev.year if ev.year is not None else -1, STATUS_ORDER.index(ev.status)
+            if ev.status in STATUS_ORDER else 0)
 
 
 def _distinct_evidence(evidence: Iterable[Evidence]) -> list[Evidence]:
-    """One evidence per quoted span (the last report of it), in article and offset order."""
+    """One evidence per quoted span and event (year, status) it reports (the last report of
+    it), in article and offset order, then by year."""
     return sorted({_evidence_key(e): e for e in evidence}.values(), key=_evidence_key)
 
 

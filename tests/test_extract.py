@@ -292,3 +292,22 @@ def test_forces_to_be_stationed_teaching_and_spanish_singular_trainees(extractor
     got = coded(extractor, "Prueba\n\nUn grupo de 30 oficiales paraguayos será capacitado en Brasil el próximo año.",
                 language="es")
     assert ("BR", "PY", "training") in got and ("PY", "BR", "training") not in got
+
+
+def events(extractor, text: str, published: str = "2026-11-19") -> dict[tuple, set]:
+    """(supplier, recipient, kind) -> the (status, year) events the coder reads."""
+    from geomap.model import Article
+
+    out: dict[tuple, set] = {}
+    for r in extractor.read(Article("t.txt", "Test", text, published=published)).relations:
+        out.setdefault((r.supplier, r.recipient, r.kind), set()).add((r.status, r.year))
+    return out
+
+
+def test_a_contract_and_a_later_delivery_in_one_sentence_are_two_events(extractor):
+    got = events(extractor, "Test\n\nManila ordered 12 FA-50 jets from South Korea between 2021 and 2022, and the "
+                            "first four were delivered to Clark in March.")
+    assert got[("KR", "PH", "arms_transfer")] == {("signed", 2022), ("completed", 2026)}
+    got = events(extractor, "Test\n\nThe junta ended a 2019 agreement that allowed Danish troops to be stationed "
+                            "in Mali and ordered them out in 2023.")
+    assert got[("DK", "ML", "presence")] == {("cancelled", 2023)}
