@@ -75,6 +75,12 @@ _WHICH_SUPPLIED = re.compile(
 _OWN_FACILITY = re.compile(r"\b(?:the\s+)?(?:air force|army|navy|military|armed forces|coast guard)['’]s\s+(?:[\w-]+\s+){0,2}$", re.I)
 # Upkeep as something a fact affects ("complicates maintenance"), not a service anyone provides.
 _UPKEEP_AFFECTED = re.compile(r"\b(?:complicat|eas|simplif|hamper|burden|strain|hinder|cut|reduc)\w*\s+(?:\w+\s+){0,2}$", re.I)
+# "The air force also flies Turkish-made drones": a force named by no country is the host's own.
+_HOSTS_OWN_FORCE = re.compile(r"(?<![\w'’])(?:[Tt]he|[Ii]ts|[Tt]heir) (?:country's )?(?:air force|army|navy|armed forces|military|coast guard)\b"
+                              r"(?! of\b)")
+# "British officers teach alongside Ghanaian staff": people who teach are the trainers.
+_TEACHING_AFTER = re.compile(r"(?:['’]s)?\s*(?:[\w-]+\s+){1,3}?(?:also\s+|now\s+)?(?:teach(?:es)?|taught|instructs?|mentors?|"
+                             r"coach(?:es)?|ense[nñ]an?|ensinam?)\b", re.I)
 # "in the country": the article's host.
 _THE_COUNTRY = re.compile(r"\b(?:in|to) the country\b|\ben el pa[ií]s\b|\bno pa[ií]s\b", re.I)
 # A maintenance word that describes a course ("maintenance training") is training, not maintenance.
@@ -377,7 +383,9 @@ class Extractor:
         last_recipients: dict[int, list[str]] = {}
         pending: list[tuple[Sentence, bool, list[_Actor]]] = []
         named = self._named_countries(text, cands)
-        host = _main_host(named, self.d.exporter_share)
+        places = Counter(c.choice.country for c in cands if c.choice is not None and c.choice.country in named
+                         and not c.demonym and c.choice.kind in ("city", "admin", "site") and not c.choice.capital)
+        host = _main_host(named, self.d.exporter_share, places)
         for sent, in_scenario in zip(sentences, scenario):
             if not self._may_report(text, sent):
                 continue  # no trigger, deal word or facility word can match: nothing to code
@@ -619,7 +627,8 @@ class Extractor:
         trained_at = training_at if training_at is not None else first_trigger
         trainees = {a.country for a in actors if training and a.source in ("demonym", "country")
                     and (receiving or a.start > trained_at)
-                    and self.d.trainee_after.match(text[a.end:min(sent.end, a.end + 45)])}
+                    and self.d.trainee_after.match(text[a.end:min(sent.end, a.end + 45)])
+                    and not _TEACHING_AFTER.match(text[a.end:min(sent.end, a.end + 45)])}
         # "Técnicos de ENAER ...", "pilots of the Philippine Air Force": a host organisation's people
         trainees |= {a.country for a in actors if training and a.org is not None and not self._supplier_side(a.org)
                      and _TRAINEES_OF.search(text, max(sent.start, a.start - 30), a.start)}
@@ -944,7 +953,8 @@ class Extractor:
         if supplier is not None and not recipients and host and host != supplier and (
                 _THE_COUNTRY.search(text, sent.start, sent.end)
                 or (all(sup[c] > rec[c] for c in named - dateline_named) and all(k in _HOST_KINDS for _s, _e, k in specific)
-                    and not (specific and all(_ORIGIN_ADJECTIVE.match(text, s0) for s0, _e, _k in specific))
+                    and not (specific and all(_ORIGIN_ADJECTIVE.match(text, s0) for s0, _e, _k in specific)
+                             and not _HOSTS_OWN_FORCE.search(text, sent.start, sent.end))
                     and (specific or any(a.org is not None and self._supplier_side(a.org) for a in actors)))):
             recipients = [host]  # "in the country", or a supplier alone offering or selling: to the article's host
         if supplier is None or not recipients:
@@ -1228,11 +1238,14 @@ def _advance(report: "ReportedRelation | ReportedFacility", status: str | None) 
         report.evidence = replace(report.evidence, status=status)
 
 
-def _main_host(named: Counter[str], exporter_share: dict[str, float]) -> str | None:
+def _main_host(named: Counter[str], exporter_share: dict[str, float], places: Counter[str] | None = None) -> str | None:
     """The country "in the country" refers to: the one the article names most often, a major
     exporter's mentions counting half (an article from Ankara about Turkish drones in Niger is
-    hosted by Niger)."""
-    weighted = [(n * (0.5 if exporter_share.get(cc, 0) >= 1 else 1.0), n, cc) for cc, n in named.items()]
+    hosted by Niger), and each mention of a town or area inside it as much (the article is where
+    its places are)."""
+    places = places or Counter()
+    weighted = [(n * (0.5 if exporter_share.get(cc, 0) >= 1 else 1.0) + places[cc], n, cc)
+                for cc, n in named.items()]
     return max(weighted)[2] if weighted else None
 
 

@@ -311,3 +311,23 @@ def test_a_contract_and_a_later_delivery_in_one_sentence_are_two_events(extracto
     got = events(extractor, "Test\n\nThe junta ended a 2019 agreement that allowed Danish troops to be stationed "
                             "in Mali and ordered them out in 2023.")
     assert got[("DK", "ML", "presence")] == {("cancelled", 2023)}
+
+
+def test_the_host_is_where_the_places_are_and_its_forces_need_no_name(extractor):
+    """An article naming the exporter most but placing everything in one country is hosted
+    there; "the air force" named by no country is the host's."""
+    text = ("Israeli radars for Palawan\n\nIsrael Aerospace Industries will supply two radars to the Philippines, "
+            "Israeli officials said on Monday. Israel's defence ministry and the Israeli firm called the sale a "
+            "milestone for Israel.\n\nThe radars will be installed near Puerto Princesa in Palawan and at Pasuquin "
+            "in Ilocos Norte, with a support centre at Floridablanca in Pampanga.\n\nJapan has separately supplied "
+            "the PAF with four air surveillance radars under an agreement signed in 2020.\n\nThe air force also "
+            "flies US-built F-16s, bought in 2023.")
+    got = coded(extractor, text)
+    assert {("JP", "PH", "arms_transfer"), ("US", "PH", "arms_transfer")} <= got
+    assert not any(r == "IL" for _s, r, _k in got)
+
+
+def test_people_who_teach_are_the_trainers(extractor):
+    got = coded(extractor, "Test\n\nSpain also funds demining courses at the regional school in Nairobi, where "
+                           "Spanish officers teach alongside Kenyan instructors.")
+    assert ("ES", "KE", "training") in got and ("KE", "ES", "training") not in got
