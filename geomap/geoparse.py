@@ -78,6 +78,9 @@ _ADMIN_CUES_AFTER = re.compile(
 # Names mentioned within this many characters (about a paragraph) of each other are read together:
 # an area named so near contains the place if it can.
 _NEAR_CHARS = 600
+# A country named this near a place name (about a sentence) speaks for that country's readings.
+_SAME_SENTENCE_CHARS = 120
+_LOCAL_COUNTRY = 1.0
 _COMMA_GAP = re.compile(r",\s*")  # between "Lima" and "Ohio", or the names of a list
 # "Washington state", "New York state": lower case, since "Ohio State" names a university.
 _STATE_CUE_AFTER = re.compile(r"^\s+state\b")
@@ -534,8 +537,9 @@ class _Context:
     is named within ``_NEAR_CHARS`` of it). ``exclude(key)`` reads it without that name's own
     choice, for scoring that name's readings."""
 
-    __slots__ = ("admin1s", "admins", "gaz", "in_area", "key", "mine", "own", "point_lats", "points_by_lat",
-                 "points_n", "support", "us_states", "mentions", "mention_starts", "positions", "_nearby")
+    __slots__ = ("admin1s", "admins", "countries", "gaz", "in_area", "key", "mine", "own", "point_lats", "points_by_lat",
+                 "points_n", "support", "us_states", "mentions", "mention_starts", "positions", "_nearby",
+                 "_near_countries")
 
     _NOTHING = (None, 0.0, False, False, None)
 
@@ -552,6 +556,8 @@ class _Context:
         self.mention_starts = [start for start, _key in self.mentions]
         self.positions = positions
         self._nearby: set[str] | None = None
+        self._near_countries: set[str] | None = None
+        self.countries: dict[str, str] = {}  # name -> the country it names (not demonyms: "Dutch design")
         self.in_area: dict[tuple[str | None, str], int] = {}  # (country, first-level area) -> points in it
         # name -> what its choice adds: (country, support weight, is an area, is a point, area)
         self.own: dict[str, tuple] = {}
@@ -564,6 +570,8 @@ class _Context:
             if e.country:
                 weight = 0.5 if e.kind == "country" or e.capital or o.demonym else 1.0
                 self.support[e.country] = self.support.get(e.country, 0.0) + weight
+                if e.kind == "country" and not o.demonym:
+                    self.countries[o.key] = e.country
             if e.kind == "admin":
                 self.admins.setdefault(e.country, []).append((o.key, e))
                 if e.level == 1:
@@ -591,6 +599,7 @@ class _Context:
         self.key = key
         self.mine = self.own.get(key, self._NOTHING)
         self._nearby = None
+        self._near_countries = None
 
     def nearby(self) -> set[str]:
         """The other names mentioned within ``_NEAR_CHARS`` of a mention of the current one."""
@@ -604,11 +613,27 @@ class _Context:
             self._nearby = found
         return self._nearby
 
+    def near_countries(self) -> set[str]:
+        """For each mention of the current name, the country named nearest to it within
+        ``_SAME_SENTENCE_CHARS`` ("Colombia's shipyard at Cartagena")."""
+        if self._near_countries is None:
+            starts, found = self.mention_starts, set()
+            for at in self.positions.get(self.key, ()):
+                lo = bisect_left(starts, at - _SAME_SENTENCE_CHARS)
+                hi = bisect_right(starts, at + _SAME_SENTENCE_CHARS)
+                near = [(abs(start - at), self.countries[key]) for start, key in self.mentions[lo:hi]
+                        if key in self.countries]
+                if near:
+                    closest = min(near)[0]
+                    found.update(cc for distance, cc in near if distance == closest)
+            self._near_countries = found
+        return self._near_countries
+
     def scores(self, entries: list[Entry], admin_cue: bool) -> dict[str, float]:
         """Each entry's prior plus what the other names' choices say for it, by entry id; what
         depends only on the country is worked out once per country."""
         own_cc, own_weight, own_admin, own_point, own_area = self.mine
-        by_country: dict[str | None, tuple[float, int, bool]] = {}
+        by_country: dict[str | None, tuple[float, int, bool, float]] = {}
         out: dict[str, float] = {}
         for e in entries:
             s = _prior(e)
@@ -619,11 +644,14 @@ class _Context:
                 support = self.support.get(cc, 0.0) - (own_weight if mine else 0.0)
                 admins = len(self.admins.get(cc, ())) - (mine and own_admin)
                 placed = bool(admins or self.points_n.get(cc, 0) - (mine and own_point))
-                per_country = by_country[cc] = (1.5 * min(support, 3.0) if cc else 0.0, admins, placed)
-            support_bonus, admins, placed = per_country
+                local = _LOCAL_COUNTRY if cc and cc in self.near_countries() else 0.0
+                per_country = by_country[cc] = (1.5 * min(support, 3.0) if cc else 0.0, admins, placed, local)
+            support_bonus, admins, placed, local = per_country
             kind = e.kind
             if kind != "country":
                 s += support_bonus
+            if kind in ("city", "admin"):
+                s += local
             if placed and kind in ("city", "admin"):
                 if admins and self._contained(e):
                     s += 6.0

@@ -254,3 +254,11 @@ def test_capitalised_words_are_the_tokens_that_begin_with_a_capital():
         expected = [m.span() for m in TOKEN_RE.finditer(text) if m.group()[:1].isupper()
                     and not re.search(r"[^\W_][-'’]?\Z", text[:m.start()])]
         assert [m.span() for m in _CAPITALISED_RE.finditer(text)] == expected
+
+
+def test_a_country_named_in_the_same_sentence_speaks_for_its_place(parser):
+    """Chile, named more in the article and with a town of its own, does not pull Colombia's
+    Cartagena to Chile's small namesake."""
+    text = ("In Chile, an icebreaker was built by the state yard at Talcahuano for the Chilean Navy, while "
+            "Colombia's COTECMAR is building its own frigates at Cartagena with Dutch design support.")
+    assert [t.country for t in _find(parser, text, "Cartagena")] == ["CO"]
