@@ -28,7 +28,7 @@ __all__ = ["ReportedRelation", "ReportedFacility", "ArticleReading", "read_artic
 _RECIPIENT_PREPS = re.compile(
     r"(?:\b(?:in|to|for|into|across|throughout|off(?: the)?(?: coast of)?|like|such as|including|"
     r"e\.g\.,?|on|against|at|en|a|para|hacia|no|na|em)\s+(?:the\s+)?(?:\w+\s+){0,1})$", re.I)
-_SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por)\s+(?:the\s+)?$", re.I)
+_SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por|pela|pelo)\s+(?:the\s+)?$", re.I)
 # "bought from X", "compró a X": the buyer verb's source is the supplier.
 _BOUGHT_FROM = re.compile(
     r"\b(?:bought|buys|buy|purchased|purchases|acquired|acquires|ordered|orders|imported|imports|procured|received|"
@@ -81,6 +81,8 @@ _HOSTS_OWN_FORCE = re.compile(r"(?<![\w'’])(?:[Tt]he|[Ii]ts|[Tt]heir) (?:count
 # "British officers teach alongside Ghanaian staff": people who teach are the trainers.
 _TEACHING_AFTER = re.compile(r"(?:['’]s)?\s*(?:[\w-]+\s+){1,3}?(?:also\s+|now\s+)?(?:teach(?:es)?|taught|instructs?|mentors?|"
                              r"coach(?:es)?|ense[nñ]an?|ensinam?)\b", re.I)
+# A sentence's opening phrase before its subject ("Besides the training, …", "Además del entrenamiento, ").
+_OPENING_PHRASE = re.compile(r"[^,;:\n]{1,60},\s*(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+)?", re.I)
 # "in the country": the article's host.
 _THE_COUNTRY = re.compile(r"\b(?:in|to) the country\b|\ben el pa[ií]s\b|\bno pa[ií]s\b", re.I)
 # A maintenance word that describes a course ("maintenance training") is training, not maintenance.
@@ -118,6 +120,7 @@ _SUPPLY_VERB = re.compile(
 # "ordered by Armenia", "adquiridos por Chile": the passive's agent is the buyer.
 _BOUGHT_BY = re.compile(
     r"\b(?:ordered|bought|purchased|acquired|procured|imported|received|operated|flown|used)\s+by\s+(?:the\s+)?$|"
+    r"\bexport orders?\s+from\s+(?:the\s+)?$|"
     r"\b(?:comprad|adquirid|encargad|encomendad|operad)[oa]s?\s+(?:por|pela|pelo)\s+(?:el\s+|la\s+|o\s+|a\s+)?$", re.I)
 # "Armenia has also turned to France", "turning instead to Moscow": the country turned to supplies.
 _TURNED_TO = re.compile(r"\bturn(?:s|ed|ing)?\s+(?:\w+\s+)?to\s+(?:the\s+)?$|\brecurri(?:[oó]|eron)\s+a\s+$|"
@@ -139,7 +142,7 @@ _BOTH_COUNTRIES = re.compile(
 _FORCES_AFTER = re.compile(  # "Turkish personnel are stationed", "Russian warships docked"
     r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:troops|soldiers|personnel|forces|fighters|warships|navy|marines|military|"
     r"servicemen|service members|sailors|airmen|"
-    r"officers|contingents?|tropas|soldados|militares|fuerzas|for[cç]as|navios)\b", re.I)
+    r"officers|contingents?|tropas|soldados|militares|fuerzas|for[cç]as|navios|(?:naval )?vessels|ships)\b", re.I)
 _TRAINEES_OF = re.compile(
     r"\b(?:pilots|crews|technicians|mechanics|officers|engineers|personnel|staff|pilotos|t[eé]cnicos|mec[aá]nicos|"
     r"oficiales|ingenieros|tripulaciones)\s+(?:of|from|de|da|do|del)\s+(?:the\s+|la\s+|el\s+)?$", re.I)
@@ -617,7 +620,7 @@ class Extractor:
     def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
                buyer_verb: re.Match[str] | None, training: bool = False,
                presence: bool = False, training_at: int | None = None,
-               deal_only: bool = False) -> tuple[Counter[str], Counter[str]]:
+               deal_only: bool = False, trigger_starts: tuple[int, ...] = ()) -> tuple[Counter[str], Counter[str]]:
         sup: Counter[str] = Counter()
         rec: Counter[str] = Counter()
         explicit: set[str] = set()  # countries a cue names as the supplier
@@ -634,6 +637,7 @@ class Extractor:
                      and _TRAINEES_OF.search(text, max(sent.start, a.start - 30), a.start)}
         subject_done = False
         dateline = _DATELINE.match(text, sent.start)
+        placed = {a.country for a in actors if a.source == "place"}  # where things happen
         for a in actors:
             if dateline and a.end <= dateline.end():
                 continue  # "RÍO CUARTO, Argentina, Dec. 6, 2025 —" says where, not who
@@ -677,6 +681,10 @@ class Extractor:
                         1.0, 2 * self.d.exporter_share.get(partner.country, 0)):
                     sup[a.country] += 3.0  # "Chinese and Thai marines held …": the major exporter's forces visit
                     explicit.add(a.country)
+                elif presence and (partner := _joined_partner(text, a, actors)) is not None and _FORCES_AFTER.match(
+                        text, max(a.end, partner.end)) and placed and not ({a.country, partner.country} & placed):
+                    sup[a.country] += 3.0  # "Japanese and Australian vessels called at Ream": both visit
+                    explicit.add(a.country)
                 elif training and trainees and a.country not in trainees and _ALONGSIDE.search(before):
                     sup[a.country] += 2.0  # "pilots have been training with the French navy"
                     explicit.add(a.country)
@@ -716,6 +724,9 @@ class Extractor:
             if not subject_done and (apposed := _APPOSED.match(text, a.end)) and any(
                     b.start == apposed.end() for b in actors):
                 continue  # "Thailand's oldest treaty ally, the United States, will …": the subject is the second
+            if not subject_done and a.start > first_trigger and _OPENING_PHRASE.fullmatch(text, sent.start, a.start):
+                # "Además del entrenamiento, Estados Unidos entregó …": the subject of the verb after it
+                first_trigger = min((t for t in trigger_starts if t > a.end), default=first_trigger)
             if not subject_done and a.start < first_trigger and a.source not in ("equipment", "place") and (
                     _segment(text, sent, a.start) == _segment(text, sent, first_trigger)
                     or self._clause_subject(text, sent, a, actors, first_trigger)):
@@ -891,7 +902,8 @@ class Extractor:
                                training=any(k == "training" for _s, _e, k in specific), deal_only=all(k == "agreement" for _s, _e, k in specific),
                                training_at=min(training_words or [s0 for s0, _e, k in specific if k == "training"],
                                                default=None),
-                               presence=any(k == "presence" for _s, _e, k in specific))
+                               presence=any(k == "presence" for _s, _e, k in specific),
+                               trigger_starts=tuple(s0 for s0, _e, _k in specific))
         countries = sorted({a.country for a in actors} | set(sup))
         kinds_present = {k for _s, _e, k in specific}
 
@@ -981,6 +993,10 @@ class Extractor:
                 own = [max((t for t in specific if t[2] == "arms_transfer" and t[0] < listed[0]), default=None)] \
                     if listed else []
                 own = [t for t in own if t is not None]
+                # "Japanese and Australian vessels made port calls": joined suppliers share their triggers
+                partners = {p.country for a in actors if a.country == sup_country
+                            for p in [_joined_partner(text, a, actors)] if p is not None and p.country in suppliers}
+                own = own or [t for t in specific if owner(t) in partners]
                 if not own:
                     continue
             rels, facs = self._emit(article, sent, actors, cands, in_scenario, sup_country,
@@ -1241,10 +1257,10 @@ def _advance(report: "ReportedRelation | ReportedFacility", status: str | None) 
 def _main_host(named: Counter[str], exporter_share: dict[str, float], places: Counter[str] | None = None) -> str | None:
     """The country "in the country" refers to: the one the article names most often, a major
     exporter's mentions counting half (an article from Ankara about Turkish drones in Niger is
-    hosted by Niger), and each mention of a town or area inside it as much (the article is where
-    its places are)."""
+    hosted by Niger); each mention of a town or area inside a country counts as a mention of it
+    (the article is where its places are)."""
     places = places or Counter()
-    weighted = [(n * (0.5 if exporter_share.get(cc, 0) >= 1 else 1.0) + places[cc], n, cc)
+    weighted = [((n + places[cc]) * (0.5 if exporter_share.get(cc, 0) >= 1 else 1.0), n, cc)
                 for cc, n in named.items()]
     return max(weighted)[2] if weighted else None
 

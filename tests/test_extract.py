@@ -331,3 +331,24 @@ def test_people_who_teach_are_the_trainers(extractor):
     got = coded(extractor, "Test\n\nSpain also funds demining courses at the regional school in Nairobi, where "
                            "Spanish officers teach alongside Kenyan instructors.")
     assert ("ES", "KE", "training") in got and ("KE", "ES", "training") not in got
+
+
+def test_perfect_deployments_port_calls_maintained_forces_and_passive_agents(extractor):
+    got = coded(extractor, "Test\n\nRwandan troops have been deployed in Cabo Delgado, Mozambique, since 2021.")
+    assert ("RW", "MZ", "presence") in got
+    got = coded(extractor, "Test\n\nIndian and French naval vessels have made port calls at Ream, Cambodia, since it reopened.")
+    assert {("IN", "KH", "presence"), ("FR", "KH", "presence")} <= got
+    got = coded(extractor, "Test\n\nTurkey maintains its own forces in western Libya, at the al-Watiya air base.")
+    assert ("TR", "LY", "presence") in got
+    got = coded(extractor, "Teste\n\nO Exército encomendou 60 blindados em 2021; os primeiros foram entregues pela "
+                           "Itália em 2024.", language="pt")
+    assert ("BR", "IT", "arms_transfer") not in got
+    got = coded(extractor, "Teste\n\nO Brasil recebeu em 2024 o primeiro caça Gripen fabricado pela sueca Saab.",
+                language="pt")
+    assert ("SE", "BR", "arms_transfer") in got
+
+
+def test_an_opening_phrase_does_not_hide_the_subject(extractor):
+    got = coded(extractor, "Prueba\n\nAdemás del entrenamiento, Estados Unidos entregó en diciembre a la Armada de "
+                           "Panamá cuatro lanchas interceptoras.", language="es")
+    assert ("US", "PA", "arms_transfer") in got
