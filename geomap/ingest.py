@@ -50,6 +50,8 @@ _DATE_PATTERNS = [
     (re.compile(rf"\b(\d{{1,2}})\s+(?:de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+)?((?:19|20)\d\d)\b", re.I), ("d", "m", "y")),
     # 2025-04-25
     (re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"), ("y", "m", "d")),
+    # 17/11/2026 (day first, unless the second number cannot be a month: 11/17/2026)
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b"), ("d", "m", "y")),
 ]
 
 
@@ -63,13 +65,10 @@ def find_date(text: str) -> str | None:
     """
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     for line in lines[:6] + lines[-4:]:
-        if len(line) > 60:  # a dateline opens a paragraph: "JAKARTA, March 3, 2024 — ..."
-            line = re.split(r"\s[—–-]\s|—", line, maxsplit=1)[0]
-            if len(line) > 60:
-                continue
-        found = _first_date(line)
-        if found is not None:
-            return found
+        for part in _header_parts(line):
+            found = _first_date(part)
+            if found is not None:
+                return found
     for line in lines[1:3]:  # the lede, after the headline
         for weekday in _WEEKDAY_RE.finditer(line):
             found = _first_date(line[weekday.end():weekday.end() + 40], anchored=True)
@@ -78,12 +77,26 @@ def find_date(text: str) -> str | None:
     return None
 
 
+def _header_parts(line: str) -> list[str]:
+    """The parts of a line short enough to be a dateline, a date line or a byline: the line
+    itself, or the dateline that opens a paragraph ("JAKARTA, March 3, 2024 (Reuters) — …",
+    agency in brackets left out), or the fields of a "Outlet | Desk | 19 November 2026" line."""
+    if len(line) <= 60:
+        return [line]
+    head = re.sub(r"\s*\([^()]{0,60}\)", "", re.split(r"\s[—–-]{1,2}\s|—|\.-\s", line, maxsplit=1)[0])
+    if len(head) <= 60:
+        return [head]
+    return [field for field in line.split(" | ") if len(field) <= 60] if " | " in line else []
+
+
 def _first_date(line: str, anchored: bool = False) -> str | None:
     for pattern, order in _DATE_PATTERNS:
         m = pattern.match(line) if anchored else pattern.search(line)
         if not m:
             continue
         parts = dict(zip(order, m.groups()))
+        if parts["m"].isdigit() and parts["d"].isdigit() and int(parts["m"]) > 12:
+            parts["d"], parts["m"] = parts["m"], parts["d"]  # month first: 11/17/2026
         month = parts["m"]
         month_num = int(month) if month.isdigit() else _MONTHS[month.lower()]
         try:

@@ -69,6 +69,13 @@ def test_find_date_forms():
     assert find_date("LIMA, 25 de abril de 2025 — text") == "2025-04-25"
     assert find_date("Body text\n2024-11-02") == "2024-11-02"
     assert find_date("No date here.") is None
+    # Datelines with an agency in brackets, header fields, numeric dates (day first unless impossible)
+    assert find_date("Fragata\n\nMANAGUA, 14 de noviembre de 2026 (Agencia Centroamericana de Noticias) - La "
+                     "fragata rusa atracó este jueves en el puerto de Corinto.") == "2026-11-14"
+    assert find_date("Hub goes live\n\nDefence Review India | Industry Desk | 19 November 2026\n\nSafran has "
+                     "started overhauling engines.") == "2026-11-19"
+    assert find_date("Título\n\nPor Mariana Toledo\nPublicado em 05/11/2026\n\nO ministro") == "2026-11-05"
+    assert find_date("Title\n\nPosted 11/17/2026\n\nText") == "2026-11-17"
     # No dateline: the lede's date with its weekday is the news's; other dates in prose are not.
     lede = ("Air force signs radar deal\n\nMANILA, Philippines - The air force has signed a contract for two radars "
             "to replace those bought in 2016, the ministry announced on Thursday, November 12, 2026.")
