@@ -28,7 +28,7 @@ __all__ = ["ReportedRelation", "ReportedFacility", "ArticleReading", "read_artic
 _RECIPIENT_PREPS = re.compile(
     r"(?:\b(?:in|to|for|into|across|throughout|off(?: the)?(?: coast of)?|like|such as|including|"
     r"e\.g\.,?|on|against|at|en|a|para|hacia|no|na|em)\s+(?:the\s+)?(?:\w+\s+){0,1})$", re.I)
-_SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por|pela|pelo)\s+(?:the\s+)?$", re.I)
+_SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por|pela|pelo|da|do|das|dos|del)\s+(?:the\s+)?$", re.I)
 # "bought from X", "compró a X": the buyer verb's source is the supplier.
 _BOUGHT_FROM = re.compile(
     r"\b(?:bought|buys|buy|purchased|purchases|acquired|acquires|ordered|orders|imported|imports|procured|received|"
@@ -52,6 +52,10 @@ _REJECTED_BEFORE = re.compile(r"\b(?:over|instead of|rather than|en lugar de|en 
                               r"(?:the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 # "along the border with Colombia": a neighbour named for where, not a party
 _BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier|frontera|fronteira|limite|l[ií]mites)\s+(?:with|con|com)\s+(?:the\s+)?$", re.I)
+_POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
+# "the peace agreement initialled in Washington": a capital where something was signed or held
+_VENUE_BEFORE = re.compile(r"\b(?:signed|initial(?:l)?ed|inked|concluded|held|hosted|convened|staged|exhibited|displayed|"
+                           r"firmad[oa]s?|assinad[oa]s?|celebrad[oa]s?|realizad[oa]s?)\s+(?:[\w-]+\s+){0,3}?(?:in|en|em|at)\s+$", re.I)
 # "during a visit to Moscow by Sudan's foreign minister": where talks were held, not who supplies
 _VISIT = re.compile(r"\b(?:during|on|after|in|for|durante|en|em|tras|ap[oó]s)\s+(?:a|an|his|her|their|its|the|una|uma|la|a|su|sua)\s+"
                     r"(?:[\w-]+\s+){0,2}?(?:visit|trip|tour|stopover|visita|viaje|viagem)\s+(?:to|a|al|à|ao|en|em)\s+[^,;.]{0,80}",
@@ -466,6 +470,9 @@ class Extractor:
                 "capital" if e.capital else "place"
             if source == "place" and named is not None and e.country not in named:
                 continue  # a town of a country the article never names is more likely a misreading
+            if source == "place" and out and out[-1].source in ("country", "demonym") and out[-1].country != e.country \
+                    and _POSSESSIVE_GAP.fullmatch(text, out[-1].end, c.start):
+                continue  # "Italy's Leonardo": another country's firm or person, not a town of a third
             out.append(_Actor(e.country, c.start, c.end, c.surface, source))
         if self.d.origin_adjective_re is not None:
             for m in self._finditer(self.d.origin_adjective_re, text, sent.start, sent.end):
@@ -882,7 +889,8 @@ class Extractor:
         visits = [(m.start(), m.end()) for m in _VISIT.finditer(text, sent.start, sent.end)]
         actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)
                   and not _BORDER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
-                  and not any(v0 <= a.start < v1 for v0, v1 in visits)]
+                  and not any(v0 <= a.start < v1 for v0, v1 in visits)
+                  and not (a.source == "capital" and _VENUE_BEFORE.search(text, max(sent.start, a.start - 50), a.start))]
         equipment = self._equipment(text, sent)
         # Facility phrases decide the kind of triggers they contain ("plant for repair").
         specific: list[tuple[int, int, str]] = []

@@ -330,6 +330,9 @@ class Geoparser:
             or top.population >= 1_000_000
         if text.startswith("$", doc.ends[j - 1]):
             return False  # a currency: US$, NZ$, HK$, R$
+        if self._after_topographic_head(doc, i) or (single and first[:1].isupper() and word in _TOPOGRAPHIC_HEADS
+                                                    and _REST_OF_A_NAME.match(text, doc.ends[j - 1])):
+            return False  # "Laguna de Nejapa", "Puerto Cabezas": a longer name the gazetteer lacks, head or tail
         if cand.demonym:
             return not self._inside_org_name(doc, i, j)
         if single and word in _common_words() and not self.gazetteer.is_abbreviation(cand.key, first):
@@ -361,6 +364,16 @@ class Geoparser:
                     if not doc.title_case(i):
                         return False
         return True
+
+    @staticmethod
+    def _after_topographic_head(doc: "_Words", i: int) -> bool:
+        """Whether word ``i`` follows a capitalised Spanish or Portuguese topographic head
+        ("Laguna de", "Puerto", "Serra do"), within one name."""
+        k = i - 1
+        while k >= 0 and i - k <= 2 and doc.words[k].lower() in _NAME_CONNECTORS and doc.text[doc.ends[k]:doc.starts[k + 1]] == " ":
+            k -= 1
+        return k >= 0 and doc.words[k][:1].isupper() and doc.words[k].lower() in _TOPOGRAPHIC_HEADS \
+            and doc.text[doc.ends[k]:doc.starts[k + 1]] == " "
 
     def _keep_in_language(self, doc: "_Words", i: int, j: int, cand: Candidate, language: str | None) -> bool:
         """In a Spanish or Portuguese article, one of that language's 200 most common words
@@ -894,6 +907,14 @@ class _Words:
 
 
 _HEADLINE_MAX_CHARS = 300
+# Spanish and Portuguese words that head a longer geographic name ("Laguna de Nejapa").
+_NAME_CONNECTORS = frozenset({"de", "del", "da", "do", "das", "dos", "la", "las", "los"})
+# After a topographic head: the rest of a name ("de Nejapa", "Cabezas").
+_REST_OF_A_NAME = re.compile(r" (?:(?:de|del|da|do|das|dos)(?: la| las| los)? )?[A-ZÁÉÍÓÚÑÇ]")
+_TOPOGRAPHIC_HEADS = frozenset({
+    "laguna", "lagoa", "lago", "río", "rio", "cerro", "bahía", "baía", "isla", "ilha", "sierra", "serra", "valle",
+    "vale", "puerto", "porto", "playa", "praia", "golfo", "península", "volcán", "cabo", "monte", "punta", "ponta",
+    "estero", "llano", "cordillera", "meseta", "salar", "arroyo", "quebrada", "bajo", "costa"})
 _UNSEEN = object()  # a run not yet in Geoparser._matches
 _UPPER = "".join(re.escape(chr(c)) for c in range(0x2FF) if chr(c).isupper()) + "Ѐ-ЯΆ-Ϋ"
 # What may follow a word inside a longer name: a gap of spaces with at most one dot or

@@ -352,3 +352,15 @@ def test_an_opening_phrase_does_not_hide_the_subject(extractor):
     got = coded(extractor, "Prueba\n\nAdemás del entrenamiento, Estados Unidos entregó en diciembre a la Armada de "
                            "Panamá cuatro lanchas interceptoras.", language="es")
     assert ("US", "PA", "arms_transfer") in got
+
+
+def test_a_firm_after_a_possessive_a_venue_and_used_jets_from_a_reseller(extractor):
+    got = coded(extractor, "Test\n\nThe US also sold Nigeria A-29 jets. Italy's Leonardo has offered Nigeria a second "
+                           "batch of M-346 trainers.")
+    assert ("IT", "NG", "arms_transfer") in got and not any(r == "US" for _s, r, _k in got)
+    got = coded(extractor, "Test\n\nIsrael remains Azerbaijan's main supplier of drones, and the peace agreement "
+                           "initialled in Washington has not changed the arms trade.")
+    assert not any("US" in (s, r) for s, r, _k in got)
+    got = coded(extractor, "Teste\n\nA Argentina comprou caças F-16 usados da Dinamarca, entregues a partir de 2025.",
+                language="pt")
+    assert ("DK", "AR", "arms_transfer") in got and ("US", "AR", "arms_transfer") not in got

@@ -262,3 +262,13 @@ def test_a_country_named_in_the_same_sentence_speaks_for_its_place(parser):
     text = ("In Chile, an icebreaker was built by the state yard at Talcahuano for the Chilean Navy, while "
             "Colombia's COTECMAR is building its own frigates at Cartagena with Dutch design support.")
     assert [t.country for t in _find(parser, text, "Cartagena")] == ["CO"]
+
+
+def test_heads_of_longer_spanish_names_and_their_tails_are_not_places(parser):
+    """"Laguna de Nejapa" and "Puerto Cabezas" are names the gazetteer lacks: neither their head
+    nor their tail is another place; "el puerto de Corinto" is Corinto's port."""
+    text = ("La estación está junto a la Laguna de Nejapa, en las afueras de Managua, y la fragata atracó en el "
+            "puerto de Corinto tras pasar por Puerto Cabezas.")
+    got = [(t.text, t.country) for t in parser.parse(text, "es")]
+    assert ("Managua", "NI") in got and ("Corinto", "NI") in got
+    assert not any(name in ("Laguna", "Nejapa", "Puerto", "Cabezas") for name, _cc in got)
