@@ -52,6 +52,8 @@ _REJECTED_BEFORE = re.compile(r"\b(?:over|instead of|rather than|en lugar de|en 
                               r"(?:the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 # "along the border with Colombia": a neighbour named for where, not a party
 _BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier|frontera|fronteira|limite|l[ií]mites)\s+(?:with|con|com)\s+(?:the\s+)?$", re.I)
+_AND_GAP = re.compile(r"\s*(?:and|y|e)\s+(?:the\s+)?|\s*(?:and|y|e)\s*", re.I)
+_ADJECTIVE_SLOT = re.compile(r"\b(?:of|the|its|their|a|an|newly|recently)\s+$", re.I)
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
 # "the peace agreement initialled in Washington": a capital where something was signed or held
 _VENUE_BEFORE = re.compile(r"\b(?:signed|initial(?:l)?ed|inked|concluded|held|hosted|convened|staged|exhibited|displayed|"
@@ -144,7 +146,7 @@ _BOTH_COUNTRIES = re.compile(
     r"\b(?:the two (?:countries|governments|nations|sides)|both (?:countries|governments|sides)|ambos pa[ií]ses|"
     r"ambos gobiernos|os dois pa[ií]ses|ambos os pa[ií]ses)\b", re.I)
 _FORCES_AFTER = re.compile(  # "Turkish personnel are stationed", "Russian warships docked"
-    r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:troops|soldiers|personnel|forces|fighters|warships|navy|marines|military|"
+    r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:troops|soldiers|personnel|forces|fighters|warships|navy|marines|military|"
     r"servicemen|service members|sailors|airmen|"
     r"officers|contingents?|tropas|soldados|militares|fuerzas|for[cç]as|navios|(?:naval )?vessels|ships)\b", re.I)
 _TRAINEES_OF = re.compile(
@@ -689,8 +691,10 @@ class Extractor:
                     sup[a.country] += 3.0  # "Chinese and Thai marines held …": the major exporter's forces visit
                     explicit.add(a.country)
                 elif presence and (partner := _joined_partner(text, a, actors)) is not None and _FORCES_AFTER.match(
-                        text, max(a.end, partner.end)) and placed and not ({a.country, partner.country} & placed):
-                    sup[a.country] += 3.0  # "Japanese and Australian vessels called at Ream": both visit
+                        text, max(a.end, partner.end)) and placed and a.country not in placed:
+                    # "Japanese and Australian vessels called at Ream": both visit; "Vietnamese and
+                    # Japanese vessels held a drill off Haiphong": the one not at home visits
+                    sup[a.country] += 3.0
                     explicit.add(a.country)
                 elif training and trainees and a.country not in trainees and _ALONGSIDE.search(before):
                     sup[a.country] += 2.0  # "pilots have been training with the French navy"
@@ -903,7 +907,9 @@ class Extractor:
         # Equipment with a transfer verb nearby is an arms transfer trigger in itself.
         specific.sort()
         first_trigger = min([s for s, _e, _k in specific] + [g.start() for g in generics] + [sent.end])
-        buyer = self._search(self.d.buyer_verbs, text, sent.start, sent.end)
+        # "the largest source of imported weapons": a participle before a noun is no buyer's verb
+        buyer = next((m for m in self._finditer(self.d.buyer_verbs, text, sent.start, sent.end)
+                      if not _ADJECTIVE_SLOT.search(text, max(sent.start, m.start() - 12), m.start())), None)
         # Trainees follow the word that says training was given, not a training centre named earlier.
         training_words = [s for s, _e, k in triggers if k == "training" and not any(f[0] <= s < f[1] for f in facility_hits)]
         sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer,
@@ -1102,6 +1108,9 @@ class Extractor:
                 for a in actors:
                     if a.start >= s + m.end() and a.start - (s + m.end()) < 3:
                         imposers.append(a.country)
+        # "Slovenia and the Netherlands have restricted exports": joined imposers all impose
+        imposers += [p.country for a in actors if a.country in imposers
+                     for p in [_joined_partner(text, a, actors)] if p is not None and p.source in ("country", "demonym")]
         first = min(t[0] for t in specific if t[2] == "sanctions")
         if not imposers and _IMPOSED.search(text, max(sent.start, first - 40), first):
             # "Washington lifted … but imposed targeted sanctions on …": the clause's subject imposes them
@@ -1110,15 +1119,15 @@ class Extractor:
                 imposers.append(subject.country)
         if not imposers:
             return []
-        imposer = Counter(imposers).most_common(1)[0][0]
+        imposing = [c for c, _n in Counter(imposers).most_common()]
         # The target is the object of "sanctions on ...", up to the end of its phrase.
         stop = _SANCTION_OBJECT_END.search(text, first, sent.end)
         object_end = stop.start() if stop else sent.end
-        targets = _dedupe([a.country for a in actors if a.country != imposer and first < a.start < object_end
+        targets = _dedupe([a.country for a in actors if a.country not in imposing and first < a.start < object_end
                            and a.source != "place"])
         if not targets:
-            targets = _dedupe([a.country for a in actors if a.country != imposer])
-        if not targets and host is not None and host != imposer:
+            targets = _dedupe([a.country for a in actors if a.country not in imposing])
+        if not targets and host is not None and host not in imposing:
             targets = [host]  # "sanctions on President Mnangagwa": the article's country
         if not targets:
             return []
@@ -1127,9 +1136,10 @@ class Extractor:
         status, where = self._status(text, sent.start, sent.end)
         year = self._year(text, sent, where if where is not None else ts[0][0], article)
         orgs = sorted({a.org.name for a in actors if a.org is not None})
-        for t in targets:
-            out.append(ReportedRelation(article.id, imposer, t, "sanctions", status, year, spec, [], orgs,
-                                        Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec)))
+        for imposer in imposing:
+            for t in targets:
+                out.append(ReportedRelation(article.id, imposer, t, "sanctions", status, year, spec, [], orgs,
+                                            Evidence(article.id, sent.text, sent.start, sent.end, status, year, spec)))
         return out
 
     def _host_near(self, actors: list[_Actor], pos: int, hosts: list[str]) -> str:
@@ -1281,8 +1291,7 @@ def _joined(text: str, a: _Actor, actors: list[_Actor]) -> bool:
 def _joined_partner(text: str, a: _Actor, actors: list[_Actor]) -> _Actor | None:
     """The other country of "Russian and Lao troops", if ``a`` is one of two joined by "and"."""
     return next((b for b in actors if b.country != a.country and (
-        re.fullmatch(r"\s*(?:and|y|e)\s*", text[a.end:b.start]) or re.fullmatch(r"\s*(?:and|y|e)\s*", text[b.end:a.start]))),
-        None)
+        _AND_GAP.fullmatch(text, a.end, b.start) or _AND_GAP.fullmatch(text, b.end, a.start))), None)
 
 
 def _coordinated(text: str, a: _Actor, actors: list[_Actor], before: int) -> bool:

@@ -364,3 +364,23 @@ def test_a_firm_after_a_possessive_a_venue_and_used_jets_from_a_reseller(extract
     got = coded(extractor, "Teste\n\nA Argentina comprou caças F-16 usados da Dinamarca, entregues a partir de 2025.",
                 language="pt")
     assert ("DK", "AR", "arms_transfer") in got and ("US", "AR", "arms_transfer") not in got
+
+
+def test_users_of_a_system_embargoes_by_several_and_a_turn_to_suppliers(extractor):
+    got = coded(extractor, "Test\n\nHanwha's K9 is already in service with Poland, Norway and Estonia.")
+    assert {("KR", "PL", "arms_transfer"), ("KR", "NO", "arms_transfer"), ("KR", "EE", "arms_transfer")} <= got
+    got = coded(extractor, "Test\n\nBelgium and the Netherlands have restricted exports of military components to Israel.")
+    assert {("BE", "IL", "sanctions"), ("NL", "IL", "sanctions")} <= got
+    got = coded(extractor, "Test\n\nGeorgia, for its part, has turned to France and Israel for air defence since 2018.")
+    assert {("FR", "GE", "arms_transfer"), ("IL", "GE", "arms_transfer")} <= got
+    got = coded(extractor, "Test\n\nIsrael remains Azerbaijan's largest source of imported weapons, alongside Turkey, "
+                           "which supplied Bayraktar TB2 drones in 2020.")
+    assert ("TR", "AZ", "arms_transfer") in got and ("TR", "IL", "arms_transfer") not in got
+
+
+def test_spanish_port_calls_and_a_drill_with_the_host(extractor):
+    got = coded(extractor, "Prueba\n\nLa fragata rusa Almirante Gorshkov atracó este jueves en el puerto de Corinto, "
+                           "Nicaragua.", language="es")
+    assert ("RU", "NI", "presence") in got
+    got = coded(extractor, "Test\n\nIndonesian and Australian navy patrol vessels held a joint drill off Surabaya, Indonesia.")
+    assert ("AU", "ID", "presence") in got and ("ID", "AU", "presence") not in got
