@@ -52,6 +52,11 @@ _REJECTED_BEFORE = re.compile(r"\b(?:over|instead of|rather than|en lugar de|en 
                               r"(?:the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 # "along the border with Colombia": a neighbour named for where, not a party
 _BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier|frontera|fronteira|limite|l[ií]mites)\s+(?:with|con|com)\s+(?:the\s+)?$", re.I)
+# "built in China", "assembled at the plant in Donauwörth, Germany": where the maker works
+_MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|constructed)\s+(?:[\w'’-]+\s+){0,5}?(?:in|at)\s+"
+                      r"(?:the\s+)?(?:[\w'’-]+,?\s+){0,3}?$", re.I)
+# "under U.S. pressure", "despite Chinese objections": a country that takes no part in the deal
+_NO_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:pressure|objections?|opposition|protests?|criticism|warnings?)\b", re.I)
 _AND_GAP = re.compile(r"\s*(?:and|y|e)\s+(?:the\s+)?|\s*(?:and|y|e)\s*", re.I)
 _ADJECTIVE_SLOT = re.compile(r"\b(?:of|the|its|their|a|an|newly|recently)\s+$", re.I)
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
@@ -109,7 +114,8 @@ _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^�
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
 _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
-    r"graduated|took part|participate[sd]?|recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
+    r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:aron|[oó])|"
+    r"recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
     r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram)\b",
     re.I)
 # A noun before a Spanish/Portuguese demonym: group 1 when it names people who may be trainees,
@@ -629,7 +635,8 @@ class Extractor:
     def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
                buyer_verb: re.Match[str] | None, training: bool = False,
                presence: bool = False, training_at: int | None = None,
-               deal_only: bool = False, trigger_starts: tuple[int, ...] = ()) -> tuple[Counter[str], Counter[str]]:
+               deal_only: bool = False, trigger_starts: tuple[int, ...] = (),
+               host: str | None = None) -> tuple[Counter[str], Counter[str]]:
         sup: Counter[str] = Counter()
         rec: Counter[str] = Counter()
         explicit: set[str] = set()  # countries a cue names as the supplier
@@ -709,6 +716,9 @@ class Extractor:
                 rec[a.country] += 3.0
             elif a.source != "place" and _BOUGHT_FROM.search(before):
                 sup[a.country] += 4.0
+                explicit.add(a.country)
+            elif a.source in ("country", "place") and a.country != host and _MADE_IN.search(before[-70:]):
+                sup[a.country] += 2.0  # "built in China", "built at the plant in Donauwörth, Germany": the maker's side
                 explicit.add(a.country)
             elif a.source != "place" and _BOUGHT_BY.search(before[-60:]):
                 rec[a.country] += 3.0
@@ -894,7 +904,8 @@ class Extractor:
         actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)
                   and not _BORDER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
                   and not any(v0 <= a.start < v1 for v0, v1 in visits)
-                  and not (a.source == "capital" and _VENUE_BEFORE.search(text, max(sent.start, a.start - 50), a.start))]
+                  and not (a.source == "capital" and _VENUE_BEFORE.search(text, max(sent.start, a.start - 50), a.start))
+                  and not _NO_PART_AFTER.match(text, a.end)]
         equipment = self._equipment(text, sent)
         # Facility phrases decide the kind of triggers they contain ("plant for repair").
         specific: list[tuple[int, int, str]] = []
@@ -917,7 +928,7 @@ class Extractor:
                                training_at=min(training_words or [s0 for s0, _e, k in specific if k == "training"],
                                                default=None),
                                presence=any(k == "presence" for _s, _e, k in specific),
-                               trigger_starts=tuple(s0 for s0, _e, _k in specific))
+                               trigger_starts=tuple(s0 for s0, _e, _k in specific), host=host)
         countries = sorted({a.country for a in actors} | set(sup))
         kinds_present = {k for _s, _e, k in specific}
 

@@ -384,3 +384,21 @@ def test_spanish_port_calls_and_a_drill_with_the_host(extractor):
     assert ("RU", "NI", "presence") in got
     got = coded(extractor, "Test\n\nIndonesian and Australian navy patrol vessels held a joint drill off Surabaya, Indonesia.")
     assert ("AU", "ID", "presence") in got and ("ID", "AU", "presence") not in got
+
+
+def test_where_the_maker_builds_joint_ventures_and_pressure_from_outside(extractor):
+    got = coded(extractor, "Test\n\nUnder the 2017 agreement, two of the frigates are to be built in China and two at "
+                           "the Chittagong yard under a transfer-of-technology arrangement, Bangladesh's navy said.")
+    assert ("BD", "CN", "industrial") not in got and ("CN", "BD", "industrial") in got
+    got = coded(extractor, "Test\n\nThe helicopters, built at Airbus Helicopters' plant in Marignane, France, were "
+                           "handed over to the Kenyan Air Force in Nairobi.")
+    assert any((s, r) == ("FR", "KE") for s, r, _k in got) and not any(r == "FR" for _s, r, _k in got)
+    got = coded(extractor, "Test\n\nEgypt ordered two dozen Su-35 fighters from Russia in 2018, but Cairo abandoned "
+                           "the deal in 2022 under U.S. pressure.")
+    assert ("RU", "EG", "arms_transfer") in got and ("US", "EG", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nTurkey's MKE and Albania's KAYO signed an agreement to create a joint venture for "
+                           "the production of ammunition at Poliçan.")
+    assert ("TR", "AL", "industrial") in got
+    got = coded(extractor, "Teste\n\nOs primeiros oito pilotos paraguaios concluíram em outubro o curso de adaptação "
+                           "ao A-29 na Base Aérea de Natal, no Brasil.", language="pt")
+    assert ("BR", "PY", "training") in got and ("PY", "BR", "training") not in got
