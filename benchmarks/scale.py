@@ -9,7 +9,8 @@ Prints, for BENCHMARKS.md:
 2. the speed-up of 2 Dask worker processes over 1 on the same articles (clusters started and
    their workers' extractors loaded before timing), and the CPU time per article spent in the
    workers and in this process (client and scheduler), which shows the cost of distributing
-   even on a busy machine;
+   even on a busy machine, beside the speed-up two independent CPU-bound processes get on
+   this machine in the same minute (the ceiling of any 2-worker speed-up here);
 3. the time to add 1 article to a built corpus (readings cache, same output as a full
    rebuild) as a share of the full build;
 4. peak memory (maximum resident set size) of a whole build of N articles, each N in its own
@@ -67,6 +68,23 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+_BURN = "x = 0\nfor i in range(12_000_000):\n    x += i * i\n"
+
+
+def machine_ceiling() -> float:
+    """How much faster two independent CPU-bound Python processes finish than one, each run
+    alone: the most any 2-worker speed-up can reach on this machine at this moment (shared or
+    throttled cores give less than 2)."""
+    def run(k: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", _BURN]) for _ in range(k)]
+        for p in procs:
+            p.wait()
+        return time.perf_counter() - start
+    one = run(1)
+    return 2 * one / run(2)
+
+
 def speedup(n: int) -> None:
     from dask.distributed import Client, LocalCluster
 
@@ -88,7 +106,9 @@ def speedup(n: int) -> None:
         print(f"dask: {n} articles on {workers} worker(s): {times[workers]:.1f} s = {n / times[workers]:.1f} articles/s; "
               f"CPU per article {1000 * in_workers / n:.1f} ms in the workers, {1000 * in_client / n:.1f} ms in this "
               f"process (client and scheduler)")
-    print(f"speed-up of 2 workers over 1: {times[1] / times[2]:.2f}x (cores here: {os.cpu_count()})")
+    ceiling = machine_ceiling()
+    print(f"speed-up of 2 workers over 1: {times[1] / times[2]:.2f}x (cores here: {os.cpu_count()}); "
+          f"two independent CPU-bound processes in the same minute: {ceiling:.2f}x")
 
 
 def incremental(n: int, workers: int) -> None:
