@@ -137,6 +137,7 @@ _BOUGHT_BY = re.compile(
 # "Armenia has also turned to France", "turning instead to Moscow": the country turned to supplies.
 _TURNED_TO = re.compile(r"\bturn(?:s|ed|ing)?\s+(?:\w+\s+)?to\s+(?:the\s+)?$|\brecurri(?:[oó]|eron)\s+a\s+$|"
                         r"\brecorr(?:eu|eram)\s+(?:a|à)\s+$", re.I)
+_NEW_CLAUSE = re.compile(r"\b(?:after|before|when|because|since|while|although|though|whereas|until)\b", re.I)
 _ATTRIBUTION = re.compile(r"\b(?:according to|seg[uú]n|segundo|citing)\s+(?:the\s+)?(?:\w+\s+)?$|"
                           r"\b(?:officials|sources|diplomats|analysts|observers|executives|fuentes|funcion[aá]rios)\s+"
                           r"(?:in|en|em)\s+(?:the\s+)?$", re.I)  # "officials in Seoul said": who speaks, not a recipient
@@ -717,13 +718,17 @@ class Extractor:
             elif a.source != "place" and _BOUGHT_FROM.search(before):
                 sup[a.country] += 4.0
                 explicit.add(a.country)
-            elif a.source in ("country", "place") and a.country != host and _MADE_IN.search(before[-70:]):
-                sup[a.country] += 2.0  # "built in China", "built at the plant in Donauwörth, Germany": the maker's side
+            elif a.source in ("country", "place") and a.country != host and self.d.exporter_share.get(a.country, 0) >= 1 \
+                    and _MADE_IN.search(before[-70:]):
+                # "built in China", "built at the plant in Donauwörth, Germany": an exporter's works, the
+                # maker's side ("patrol boats built in Vietnam" for Vietnam are built where they serve)
+                sup[a.country] += 2.0
                 explicit.add(a.country)
             elif a.source != "place" and _BOUGHT_BY.search(before[-60:]):
                 rec[a.country] += 3.0
-            elif a.source != "place" and _TURNED_TO.search(before[-40:]):
-                sup[a.country] += 3.0
+            elif a.source != "place" and _TURNED_TO.search(before[-40:]) and not _NEW_CLAUSE.search(
+                    text, a.end, min((t for t in trigger_starts if t > a.end), default=a.end)):
+                sup[a.country] += 3.0  # unless the trigger is in a clause of its own ("… after it gave tanks to Ukraine")
                 explicit.add(a.country)
             elif a.source != "place" and _SUPPLIER_PREPS.search(before[-40:]) and not _STATE_OF.search(before[-40:]):
                 strong = _SUPPLIER_PREPS.search(before[-40:]).group().split()[0].lower() in ("from", "by")

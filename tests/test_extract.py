@@ -402,3 +402,10 @@ def test_where_the_maker_builds_joint_ventures_and_pressure_from_outside(extract
     got = coded(extractor, "Teste\n\nOs primeiros oito pilotos paraguaios concluíram em outubro o curso de adaptação "
                            "ao A-29 na Base Aérea de Natal, no Brasil.", language="pt")
     assert ("BR", "PY", "training") in got and ("PY", "BR", "training") not in got
+
+
+def test_a_turn_to_a_supplier_does_not_reach_into_another_clause_nor_to_a_local_yard(extractor):
+    got = coded(extractor, "Test\n\nWarsaw turned to Seoul after it gave more than 200 T-72 tanks to Ukraine in 2022.")
+    assert ("KR", "UA", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nIndia hands over to Vietnam twelve patrol boats built in Vietnam under a credit line.")
+    assert ("VN", "IN", "arms_transfer") not in got
