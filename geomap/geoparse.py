@@ -330,8 +330,8 @@ class Geoparser:
             or top.population >= 1_000_000
         if text.startswith("$", doc.ends[j - 1]):
             return False  # a currency: US$, NZ$, HK$, R$
-        if self._after_topographic_head(doc, i) or (single and first[:1].isupper() and word in _TOPOGRAPHIC_HEADS
-                                                    and _REST_OF_A_NAME.match(text, doc.ends[j - 1])):
+        if (i > 0 and words[i - 1].lower() in _HEADS_AND_CONNECTORS and self._after_topographic_head(doc, i)) or (
+                single and word in _TOPOGRAPHIC_HEADS and first[:1].isupper() and _REST_OF_A_NAME.match(text, doc.ends[j - 1])):
             return False  # "Laguna de Nejapa", "Puerto Cabezas": a longer name the gazetteer lacks, head or tail
         if cand.demonym:
             return not self._inside_org_name(doc, i, j)
@@ -907,14 +907,15 @@ class _Words:
 
 
 _HEADLINE_MAX_CHARS = 300
-# Spanish and Portuguese words that head a longer geographic name ("Laguna de Nejapa").
-_NAME_CONNECTORS = frozenset({"de", "del", "da", "do", "das", "dos", "la", "las", "los"})
-# After a topographic head: the rest of a name ("de Nejapa", "Cabezas").
-_REST_OF_A_NAME = re.compile(r" (?:(?:de|del|da|do|das|dos)(?: la| las| los)? )?[A-ZÁÉÍÓÚÑÇ]")
+# Spanish and Portuguese words that head a longer geographic name ("Laguna de Nejapa"), the
+# words that join such a name, and the rest of it after the head ("de Nejapa", "Cabezas").
 _TOPOGRAPHIC_HEADS = frozenset({
     "laguna", "lagoa", "lago", "río", "rio", "cerro", "bahía", "baía", "isla", "ilha", "sierra", "serra", "valle",
     "vale", "puerto", "porto", "playa", "praia", "golfo", "península", "volcán", "cabo", "monte", "punta", "ponta",
     "estero", "llano", "cordillera", "meseta", "salar", "arroyo", "quebrada", "bajo", "costa"})
+_NAME_CONNECTORS = frozenset({"de", "del", "da", "do", "das", "dos", "la", "las", "los"})
+_HEADS_AND_CONNECTORS = _TOPOGRAPHIC_HEADS | _NAME_CONNECTORS
+_REST_OF_A_NAME = re.compile(r" (?:(?:de|del|da|do|das|dos)(?: la| las| los)? )?[A-ZÁÉÍÓÚÑÇ]")
 _UNSEEN = object()  # a run not yet in Geoparser._matches
 _UPPER = "".join(re.escape(chr(c)) for c in range(0x2FF) if chr(c).isupper()) + "Ѐ-ЯΆ-Ϋ"
 # What may follow a word inside a longer name: a gap of spaces with at most one dot or
