@@ -52,11 +52,16 @@ _REJECTED_BEFORE = re.compile(r"\b(?:over|instead of|rather than|en lugar de|en 
                               r"(?:the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 # "along the border with Colombia": a neighbour named for where, not a party
 _BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier|frontera|fronteira|limite|l[ií]mites)\s+(?:with|con|com)\s+(?:the\s+)?$", re.I)
+# "overhauled at the 558th Aircraft Repair Plant in Baranovichi, Belarus": where the repairer works
+_REPAIRED_IN = re.compile(r"\b(?:overhauled|repaired|serviced|refurbished|upgraded|modernised|modernized)\s+"
+                          r"(?:[\w'’-]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?(?:[\w'’-]+,?\s+){0,3}?$", re.I)
 # "built in China", "assembled at the plant in Donauwörth, Germany": where the maker works
 _MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|constructed)\s+(?:[\w'’-]+\s+){0,5}?(?:in|at)\s+"
                       r"(?:the\s+)?(?:[\w'’-]+,?\s+){0,3}?$", re.I)
 # "under U.S. pressure", "despite Chinese objections": a country that takes no part in the deal
 _NO_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:pressure|objections?|opposition|protests?|criticism|warnings?)\b", re.I)
+# "previously operated by India": a former owner, not a party to the deal reported
+_FORMER_OWNER_BEFORE = re.compile(r"\b(?:previously|formerly|once|originally)\s+(?:operated|flown|used|owned)\s+by\s+(?:the\s+)?$", re.I)
 _AND_GAP = re.compile(r"\s*(?:and|y|e)\s+(?:the\s+)?|\s*(?:and|y|e)\s*", re.I)
 _ADJECTIVE_SLOT = re.compile(r"\b(?:of|the|its|their|a|an|newly|recently)\s+$", re.I)
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
@@ -131,7 +136,8 @@ _SUPPLY_VERB = re.compile(
     r"provided|entreg(?:[oó]|aron|ou|aram)|vendi[oó]|vendeu|don[oó]|donaron|doou|doaram|suministr[oó]|forneceu)\b", re.I)
 # "ordered by Armenia", "adquiridos por Chile": the passive's agent is the buyer.
 _BOUGHT_BY = re.compile(
-    r"\b(?:ordered|bought|purchased|acquired|procured|imported|received|operated|flown|used)\s+by\s+(?:the\s+)?$|"
+    r"\b(?<!previously )(?<!formerly )(?:ordered|bought|purchased|acquired|procured|imported|received|operated|flown|used)"
+    r"\s+by\s+(?:the\s+)?$|"
     r"\bexport orders?\s+from\s+(?:the\s+)?$|"
     r"\b(?:comprad|adquirid|encargad|encomendad|operad)[oa]s?\s+(?:por|pela|pelo)\s+(?:el\s+|la\s+|o\s+|a\s+)?$", re.I)
 # "Armenia has also turned to France", "turning instead to Moscow": the country turned to supplies.
@@ -155,7 +161,7 @@ _BOTH_COUNTRIES = re.compile(
 _FORCES_AFTER = re.compile(  # "Turkish personnel are stationed", "Russian warships docked"
     r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:troops|soldiers|personnel|forces|fighters|warships|navy|marines|military|"
     r"servicemen|service members|sailors|airmen|"
-    r"officers|contingents?|tropas|soldados|militares|fuerzas|for[cç]as|navios|(?:naval )?vessels|ships)\b", re.I)
+    r"officers|contingents?|tropas|soldados|militares|fuerzas|for[cç]as|navios|(?:naval )?vessels|ships|units|aircraft)\b", re.I)
 _TRAINEES_OF = re.compile(
     r"\b(?:pilots|crews|technicians|mechanics|officers|engineers|personnel|staff|pilotos|t[eé]cnicos|mec[aá]nicos|"
     r"oficiales|ingenieros|tripulaciones)\s+(?:of|from|de|da|do|del)\s+(?:the\s+|la\s+|el\s+)?$", re.I)
@@ -666,6 +672,9 @@ class Extractor:
                     explicit.add(a.country)
                 elif a.org.type == "state_company":
                     rec[a.country] += 1.0
+                elif presence and a.org.type == "military_unit" and host is not None and a.country != host:
+                    sup[a.country] += 3.0  # "Indian Navy aircraft have used the airstrip": a foreign force present
+                    explicit.add(a.country)
             elif a.source in ("demonym", "country", "capital"):
                 noun_before = _NOUN_BEFORE.search(text, max(sent.start, a.start - 30), a.start)
                 if noun_before and noun_before.group(2) and self.d.exporter_share.get(a.country, 0) < 1:
@@ -718,8 +727,9 @@ class Extractor:
             elif a.source != "place" and _BOUGHT_FROM.search(before):
                 sup[a.country] += 4.0
                 explicit.add(a.country)
-            elif a.source in ("country", "place") and a.country != host and self.d.exporter_share.get(a.country, 0) >= 1 \
-                    and _MADE_IN.search(before[-70:]):
+            elif a.source in ("country", "place") and a.country != host and (
+                    (self.d.exporter_share.get(a.country, 0) >= 1 and _MADE_IN.search(before[-70:]))
+                    or _REPAIRED_IN.search(before[-70:])):
                 # "built in China", "built at the plant in Donauwörth, Germany": an exporter's works, the
                 # maker's side ("patrol boats built in Vietnam" for Vietnam are built where they serve)
                 sup[a.country] += 2.0
@@ -796,6 +806,8 @@ class Extractor:
             cstart = dateline.end()
         if len(text[cstart:a.start].split()) > 3 or trigger - a.end > 120:
             return False
+        if any(cstart <= b.start < a.start and b.country != a.country and b.source != "place" for b in actors):
+            return False  # "Turkey deepens Somalia footprint": an object, not the subject
         apposition = re.match(r"\s*,[^,]{1,60},", text[a.end:trigger])  # "China, Laos' largest creditor, has ..."
         start = a.end + (apposition.end() if apposition else 0)
         return not any(start <= b.start < trigger and b.country != a.country and b.source != "place" for b in actors)
@@ -910,7 +922,8 @@ class Extractor:
                   and not _BORDER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
                   and not any(v0 <= a.start < v1 for v0, v1 in visits)
                   and not (a.source == "capital" and _VENUE_BEFORE.search(text, max(sent.start, a.start - 50), a.start))
-                  and not _NO_PART_AFTER.match(text, a.end)]
+                  and not _NO_PART_AFTER.match(text, a.end)
+                  and not _FORMER_OWNER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)]
         equipment = self._equipment(text, sent)
         # Facility phrases decide the kind of triggers they contain ("plant for repair").
         specific: list[tuple[int, int, str]] = []
@@ -928,7 +941,9 @@ class Extractor:
                       if not _ADJECTIVE_SLOT.search(text, max(sent.start, m.start() - 12), m.start())), None)
         # Trainees follow the word that says training was given, not a training centre named earlier.
         training_words = [s for s, _e, k in triggers if k == "training" and not any(f[0] <= s < f[1] for f in facility_hits)]
-        sup, rec = self._roles(text, sent, actors, equipment, first_trigger, buyer,
+        # a presence is by forces: the maker of the aircraft they fly takes no part
+        presence_only = bool(specific) and all(k == "presence" for _s, _e, k in specific)
+        sup, rec = self._roles(text, sent, actors, [] if presence_only else equipment, first_trigger, buyer,
                                training=any(k == "training" for _s, _e, k in specific), deal_only=all(k == "agreement" for _s, _e, k in specific),
                                training_at=min(training_words or [s0 for s0, _e, k in specific if k == "training"],
                                                default=None),
@@ -968,7 +983,9 @@ class Extractor:
             bool(_BOTH_COUNTRIES.search(text, sent.start, sent.end)) or (joint and named == set(pair)))
         if both:
             supplier, countries, named, ranked = pair[0], [pair[1]], {pair[1]}, [pair[0], pair[1]]
-        co_suppliers = [c for c in ranked[1:] if supplier is not None and sup[c] - rec[c] >= 2.0 and c in named]
+        # a co-supplier, unless it is the host and also receives (Embraer's plant hosting Saab's line)
+        co_suppliers = [c for c in ranked[1:] if supplier is not None and sup[c] - rec[c] >= 2.0 and c in named
+                        and not (c == host and rec[c] > 0)]
         others = [c for c in countries if c != supplier and c in named and c not in co_suppliers]
         preferred = [c for c in others if rec[c] >= 3 or (
             rec[c] > 0 and self._near_trigger(text, sent, actors, c, specific, generics))]

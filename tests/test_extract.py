@@ -409,3 +409,30 @@ def test_a_turn_to_a_supplier_does_not_reach_into_another_clause_nor_to_a_local_
     assert ("KR", "UA", "arms_transfer") not in got
     got = coded(extractor, "Test\n\nIndia hands over to Vietnam twelve patrol boats built in Vietnam under a credit line.")
     assert ("VN", "IN", "arms_transfer") not in got
+
+
+def test_object_of_a_headline_approved_sales_sanctions_lists_and_site_use(extractor):
+    got = coded(extractor, "Test\n\nTurkey deepens Somalia footprint with drone deliveries, naval repair deal")
+    assert ("SO", "TR", "maintenance") not in got
+    got = coded(extractor, "Test\n\nThe State Department approved in April the sale of four patrol boats to Vietnam.")
+    assert ("US", "VN", "arms_transfer") in got
+    got = coded(extractor, "Test\n\nBritain added two Myanmar arms brokers to its sanctions list in February 2025.")
+    assert ("GB", "MM", "sanctions") in got
+    got = coded(extractor, "Test\n\nIndian Navy P-8I aircraft have used the airstrip on Agaléga, Mauritius, for "
+                           "surveillance flights.")
+    assert ("IN", "MU", "presence") in got
+    got = coded(extractor, "Test\n\nUS and Philippine marines held drills near Aparri, Philippines, and Australian "
+                           "units also joined some of the drills.")
+    assert ("AU", "PH", "presence") in got
+    got = coded(extractor, "Test\n\nTurkish officials stress that no military cooperation with Ethiopia was discussed.")
+    assert not any("ET" in (s, r) for s, r, _k in got)
+
+
+def test_a_repairer_abroad_a_former_owner_and_a_host_firm_hosting_a_foreign_line(extractor):
+    got = coded(extractor, "Test\n\nEthiopia received two more fighter jets at Bishoftu on Monday, Ethiopian "
+                           "officials said. The jets were previously operated by India and were overhauled at the "
+                           "558th Aircraft Repair Plant in Baranovichi, Belarus.")
+    assert ("BY", "ET", "maintenance") in got and not any("IN" in (s, r) for s, r, _k in got)
+    got = coded(extractor, "Teste\n\nOs componentes seguem para a linha de montagem do Gripen instalada pela sueca Saab "
+                           "nas instalações da Embraer em Gavião Peixoto, no Brasil.", language="pt")
+    assert ("SE", "BR", "industrial") in got
