@@ -32,6 +32,7 @@ _SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por|pela|pelo|da|do|das|dos
 # "bought from X", "compró a X": the buyer verb's source is the supplier.
 _BOUGHT_FROM = re.compile(
     r"\b(?:bought|buys|buy|purchased|purchases|acquired|acquires|ordered|orders|imported|imports|procured|received|"
+    r"encomend(?:a|ou|aram|am)|encarg(?:a|[oó]|aron|an)|"
     r"compr(?:[oó]|aron|a|an|ou|aram|ad[oa]s?)|adquiri(?:[oó]|eron|u|ram|d[oa]s?)|recibi[oó]|recebeu|recebid[oa]s|recibid[oa]s)\s+"
     r"(?:[\w$.,-]+\s+){0,8}?(?:from|a|de|à|ao|da|do|das|dos|del|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
 # "the Alliance of Sahel States", "Partnership for Peace": a capitalised alliance is a body's name
@@ -713,7 +714,8 @@ class Extractor:
                     # Japanese vessels held a drill off Haiphong": the one not at home visits
                     sup[a.country] += 3.0
                     explicit.add(a.country)
-                elif training and trainees and a.country not in trainees and _ALONGSIDE.search(before):
+                elif training and _ALONGSIDE.search(before) and (
+                        (trainees and a.country not in trainees) or (host is not None and a.country not in (host, *trainees))):
                     sup[a.country] += 2.0  # "pilots have been training with the French navy"
                     explicit.add(a.country)
                 elif self.d.recipient_after.match(after):
@@ -750,7 +752,8 @@ class Extractor:
                 elif deal_only:
                     sup[a.country] += 1.0  # "Peru signed an agreement with Russia": the exporter supplies
             elif _RECIPIENT_PREPS.search(before[-40:]) and not _ATTRIBUTION.search(before[-40:]) and not (
-                    a.source == "demonym" and (_DEAL_AFTER.match(after) or self.d.supplier_after.match(after))):
+                    a.source == "demonym" and (_DEAL_AFTER.match(after) or self.d.supplier_after.match(after) or (
+                        self.d.hardware_after.match(after) and self.d.exporter_share.get(a.country, 0) >= 1))):
                 if a.source == "place" and sup[a.country] > 0:
                     pass  # "Brasil ofreció … vehículos fabricados en Sete Lagoas": where the supplier makes them
                 elif (trainees or (training and receiving)) and a.country not in trainees:

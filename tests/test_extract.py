@@ -436,3 +436,14 @@ def test_a_repairer_abroad_a_former_owner_and_a_host_firm_hosting_a_foreign_line
     got = coded(extractor, "Teste\n\nOs componentes seguem para a linha de montagem do Gripen instalada pela sueca Saab "
                            "nas instalações da Embraer em Gavião Peixoto, no Brasil.", language="pt")
     assert ("SE", "BR", "industrial") in got
+
+
+def test_portuguese_orders_training_with_a_partner_makers_after_to_and_no_ties(extractor):
+    got = coded(extractor, "Teste\n\nMoçambique reforça a sua Marinha. Marinha moçambicana encomenda três patrulhas "
+                           "à China e reforça formação com Portugal.", language="pt")
+    assert ("CN", "MZ", "arms_transfer") in got and ("PT", "MZ", "training") in got
+    assert not any(s == "MZ" for s, _r, _k in got)
+    got = coded(extractor, "Test\n\nTanzania to assemble Turkish Cobra armoured vehicles in Arusha.")
+    assert ("TR", "TZ", "industrial") in got and ("TZ", "TR", "industrial") not in got
+    got = coded(extractor, "Test\n\nParis has had no military cooperation of any kind with Bamako since 2022.")
+    assert not any("ML" in (s, r) for s, r, _k in got)
