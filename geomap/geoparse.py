@@ -148,7 +148,7 @@ def _wordfreq_top(n: int, language: str = "en") -> list[str]:
     return top_n_list(language, n)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A recognised place name and the gazetteer entries it may refer to."""
 
@@ -844,12 +844,15 @@ class _Words:
         self.text = text
         self._title_case = title_case
         self.first = 0
-        spans = [m.span() for m in TOKEN_RE.finditer(text, start, run_end)]
+        self.starts, self.ends, self.words = starts, ends, words = [], [], []
+        for m in TOKEN_RE.finditer(text, start, run_end):
+            starts.append(m.start())
+            ends.append(m.end())
+            words.append(m.group())
         if after is not None:
-            spans.append(after.span())
-        self.starts = [a for a, _ in spans]
-        self.ends = [b for _, b in spans]
-        self.words = [text[a:b] for a, b in spans]
+            starts.append(after.start())
+            ends.append(after.end())
+            words.append(after.group())
 
     def add_words_before(self) -> int:
         """Prepend the (at most) two words before the run; returns the run's first index."""
