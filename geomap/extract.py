@@ -61,6 +61,8 @@ _MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|construc
                       r"(?:the\s+)?(?:[\w'’-]+,?\s+){0,3}?$", re.I)
 # "under U.S. pressure", "despite Chinese objections": a country that takes no part in the deal
 _NO_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:pressure|objections?|opposition|protests?|criticism|warnings?)\b", re.I)
+# "drones for use against Ukraine": an adversary, not a recipient (sanctions "against" a country aside)
+_AGAINST_BEFORE = re.compile(r"\b(?:against|contra)\s+(?:the\s+)?$", re.I)
 # "previously operated by India": a former owner, not a party to the deal reported
 _FORMER_OWNER_BEFORE = re.compile(r"\b(?:previously|formerly|once|originally)\s+(?:operated|flown|used|owned)\s+by\s+(?:the\s+)?$", re.I)
 _AND_GAP = re.compile(r"\s*(?:and|y|e)\s+(?:the\s+)?|\s*(?:and|y|e)\s*", re.I)
@@ -68,6 +70,7 @@ _ADJECTIVE_SLOT = re.compile(r"\b(?:of|the|its|their|a|an|newly|recently)\s+$", 
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
 # "the peace agreement initialled in Washington": a capital where something was signed or held
 _VENUE_BEFORE = re.compile(r"\b(?:signed|initial(?:l)?ed|inked|concluded|held|hosted|convened|staged|exhibited|displayed|"
+                           r"meeting|met|gathered|"
                            r"firmad[oa]s?|assinad[oa]s?|celebrad[oa]s?|realizad[oa]s?)\s+(?:[\w-]+\s+){0,3}?(?:in|en|em|at)\s+$", re.I)
 # "during a visit to Moscow by Sudan's foreign minister": where talks were held, not who supplies
 _VISIT = re.compile(r"\b(?:during|on|after|in|for|durante|en|em|tras|ap[oó]s)\s+(?:a|an|his|her|their|its|the|una|uma|la|a|su|sua)\s+"
@@ -121,6 +124,7 @@ _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # 
 _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:aron|[oó])|"
+    r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|"
     r"recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
     r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram)\b",
     re.I)
@@ -921,12 +925,14 @@ class Extractor:
         # Countries named for another reason take no part: an alternative turned down ("over
         # Lockheed Martin's F-16"), a neighbour across a border, the place of a visit.
         visits = [(m.start(), m.end()) for m in _VISIT.finditer(text, sent.start, sent.end)]
+        sanctions_here = any(k == "sanctions" for _s, _e, k in triggers)
         actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)
                   and not _BORDER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
                   and not any(v0 <= a.start < v1 for v0, v1 in visits)
                   and not (a.source == "capital" and _VENUE_BEFORE.search(text, max(sent.start, a.start - 50), a.start))
                   and not _NO_PART_AFTER.match(text, a.end)
-                  and not _FORMER_OWNER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)]
+                  and not _FORMER_OWNER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
+                  and not (not sanctions_here and _AGAINST_BEFORE.search(text, max(sent.start, a.start - 30), a.start))]
         equipment = self._equipment(text, sent)
         # Facility phrases decide the kind of triggers they contain ("plant for repair").
         specific: list[tuple[int, int, str]] = []

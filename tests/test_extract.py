@@ -447,3 +447,14 @@ def test_portuguese_orders_training_with_a_partner_makers_after_to_and_no_ties(e
     assert ("TR", "TZ", "industrial") in got and ("TZ", "TR", "industrial") not in got
     got = coded(extractor, "Test\n\nParis has had no military cooperation of any kind with Bamako since 2022.")
     assert not any("ML" in (s, r) for s, r, _k in got)
+
+
+def test_adversaries_meeting_places_and_spanish_trainees_abroad(extractor):
+    got = coded(extractor, "Test\n\nIran delivered several hundred Shahed-136 drones to Russia for use against Ukraine.")
+    assert ("IR", "RU", "arms_transfer") in got and ("IR", "UA", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nEU foreign ministers meeting in Brussels agreed to freeze the assets of eight "
+                           "Iranian entities that supplied drones to Russia.")
+    assert not any("BE" in (s, r) for s, r, _k in got)
+    got = coded(extractor, "Prueba\n\nLos pilotos ecuatorianos se formarán en la escuela de Bell en Fort Worth, "
+                           "Texas, Estados Unidos.", language="es")
+    assert ("EC", "US", "training") not in got
