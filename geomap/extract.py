@@ -61,6 +61,7 @@ _MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|construc
                       r"(?:the\s+)?(?:[\w'’-]+,?\s+){0,3}?$", re.I)
 # "under U.S. pressure", "despite Chinese objections": a country that takes no part in the deal
 _NO_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:pressure|objections?|opposition|protests?|criticism|warnings?)\b", re.I)
+_DEAL_WITH = re.compile(r"\b(?:deals?|agreements?|contracts?|accords?|pacts?|memorand(?:um|a)|MoUs?)\s+with\s+(?:the\s+)?$", re.I)
 # "drones for use against Ukraine": an adversary, not a recipient (sanctions "against" a country aside)
 _AGAINST_BEFORE = re.compile(r"\b(?:against|contra)\s+(?:the\s+)?$", re.I)
 # "previously operated by India": a former owner, not a party to the deal reported
@@ -751,7 +752,11 @@ class Extractor:
                 sup[a.country] += 2.0 if strong else 1.0  # es/pt "de" is mostly "of"
                 explicit.add(a.country)
             elif _COUNTERPART_WITH.search(before[-60:]) and a.source != "org":
-                if self.d.exporter_share.get(a.country, 0) < 0.5:
+                if _DEAL_WITH.search(before[-40:]) and (self.d.exporter_share.get(a.country, 0) >= 0.5 or any(
+                        origin == a.country for _s, _e, _t, origin in equipment)) and not deal_only:
+                    sup[a.country] += 2.0  # "Indonesia signs BrahMos deal with India": the maker supplies
+                    explicit.add(a.country)
+                elif self.d.exporter_share.get(a.country, 0) < 0.5:
                     rec[a.country] += 1.5  # "military cooperation with Cuba"
                 elif deal_only:
                     sup[a.country] += 1.0  # "Peru signed an agreement with Russia": the exporter supplies

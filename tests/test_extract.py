@@ -458,3 +458,19 @@ def test_adversaries_meeting_places_and_spanish_trainees_abroad(extractor):
     got = coded(extractor, "Prueba\n\nLos pilotos ecuatorianos se formarán en la escuela de Bell en Fort Worth, "
                            "Texas, Estados Unidos.", language="es")
     assert ("EC", "US", "training") not in got
+
+
+def test_negated_supplies_refused_licences_denied_reports_and_deals_with_an_exporter(extractor):
+    got = coded(extractor, "Test\n\n\"No Turkish firm supplies military equipment or parts to the Russian "
+                           "Federation,\" a ministry spokesman said.")
+    assert ("TR", "RU", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nThailand has not bought German naval equipment in recent years.")
+    assert ("DE", "TH", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nBerlin declined to issue an export licence for German engines for the Thai "
+                           "submarine.")
+    assert not any(s == "DE" for s, _r, _k in got)
+    got = coded(extractor, "Prueba\n\nLa Cancillería negó esta semana versiones de prensa según las cuales Tegucigalpa "
+                           "negociaba la compra de drones a China.", language="es")
+    assert ("CN", "HN", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nIndonesia signs BrahMos deal with India, local joint venture to follow")
+    assert ("ID", "IN", "industrial") not in got and ("IN", "ID", "industrial") in got
