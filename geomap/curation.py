@@ -182,13 +182,15 @@ def _value(entry: CurationEntry, name: str, value):
         vocabulary = FACILITY_KINDS if (name == "kind" and entry.type == "facility") else RELATIONSHIP_KINDS
         if name == "kind" and entry.type is None:
             vocabulary = RELATIONSHIP_KINDS + FACILITY_KINDS  # checked against the record's type later
-        if canonical_kind(value) not in vocabulary:
+        kind = canonical_kind(value)
+        if kind not in vocabulary:
             raise bad("one of " + ", ".join(dict.fromkeys(vocabulary)))
-        return canonical_kind(value)
+        return kind
     if name == "status":
-        if canonical_status(value) not in STATUSES:
+        status = canonical_status(value)
+        if status not in STATUSES:
             raise bad("one of " + ", ".join(STATUSES))
-        return canonical_status(value)
+        return status
     if name == "precision":
         if value not in PRECISIONS:
             raise bad("one of " + ", ".join(PRECISIONS))

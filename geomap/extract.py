@@ -53,12 +53,12 @@ _REJECTED_BEFORE = re.compile(r"\b(?:over|instead of|rather than|en lugar de|en 
                               r"(?:the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 # "along the border with Colombia": a neighbour named for where, not a party
 _BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier|frontera|fronteira|limite|l[ií]mites)\s+(?:with|con|com)\s+(?:the\s+)?$", re.I)
-# "overhauled at the 558th Aircraft Repair Plant in Baranovichi, Belarus": where the repairer works
-_REPAIRED_IN = re.compile(r"\b(?:overhauled|repaired|serviced|refurbished|upgraded|modernised|modernized)\s+"
-                          r"(?:[\w'’-]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?(?:[\w'’-]+,?\s+){0,3}?$", re.I)
-# "built in China", "assembled at the plant in Donauwörth, Germany": where the maker works
-_MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|constructed)\s+(?:[\w'’-]+\s+){0,5}?(?:in|at)\s+"
-                      r"(?:the\s+)?(?:[\w'’-]+,?\s+){0,3}?$", re.I)
+# Where work was done, up to the country that follows: "built in China", "assembled at the
+# plant in Donauwörth, Germany" (the maker's works), "overhauled at the 558th Aircraft Repair
+# Plant in Baranovichi, Belarus" (the repairer's).
+_WORKS_AT = r"\s+(?:[\w'’-]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?(?:[\w'’-]+,?\s+){0,3}?$"
+_MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|constructed)" + _WORKS_AT, re.I)
+_REPAIRED_IN = re.compile(r"\b(?:overhauled|repaired|serviced|refurbished|upgraded|modernised|modernized)" + _WORKS_AT, re.I)
 # "under U.S. pressure", "despite Chinese objections": a country that takes no part in the deal
 _NO_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:pressure|objections?|opposition|protests?|criticism|warnings?)\b", re.I)
 _DEAL_WITH = re.compile(r"\b(?:deals?|agreements?|contracts?|accords?|pacts?|memorand(?:um|a)|MoUs?)\s+with\s+(?:the\s+)?$", re.I)
@@ -66,7 +66,7 @@ _DEAL_WITH = re.compile(r"\b(?:deals?|agreements?|contracts?|accords?|pacts?|mem
 _AGAINST_BEFORE = re.compile(r"\b(?:against|contra)\s+(?:the\s+)?$", re.I)
 # "previously operated by India": a former owner, not a party to the deal reported
 _FORMER_OWNER_BEFORE = re.compile(r"\b(?:previously|formerly|once|originally)\s+(?:operated|flown|used|owned)\s+by\s+(?:the\s+)?$", re.I)
-_AND_GAP = re.compile(r"\s*(?:and|y|e)\s+(?:the\s+)?|\s*(?:and|y|e)\s*", re.I)
+_AND_GAP = re.compile(r"\s*(?:and|y|e)(?:\s+the)?\s*", re.I)  # "Slovenia and the Netherlands"
 _ADJECTIVE_SLOT = re.compile(r"\b(?:of|the|its|their|a|an|newly|recently)\s+$", re.I)
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
 # "the peace agreement initialled in Washington": a capital where something was signed or held
