@@ -54,3 +54,17 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_time(tmp_path, monkeyp
     with caplog.at_level(logging.WARNING):
         assert "the" in geoparse._load_common_words(400)
     assert "cannot write the cache" in caplog.text
+
+
+def test_countries_come_from_a_small_file_without_loading_the_index():
+    from geomap.geocode.gazetteer import GeoNamesGazetteer
+
+    first = GeoNamesGazetteer()
+    first.country("PE")  # writes the country table if this cache folder lacks it
+    warm = GeoNamesGazetteer()
+    peru = warm.country("PE")
+    assert "data" not in warm.__dict__  # the 25 MB index was not read
+    assert peru.name == "Peru" and peru.kind == "country" and -15 < peru.lat < -5
+    assert warm.country("XX") is None
+    index = first.data.country_entry
+    assert {cc: warm.country(cc) for cc in index} == {cc: first.entry(i) for cc, i in index.items()}

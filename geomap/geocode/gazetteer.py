@@ -9,6 +9,7 @@ versioned by geomap's and the data's versions.
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import math
 import pickle
@@ -330,6 +331,25 @@ class GeoNamesGazetteer:
                 raise
             raise GazetteerError(f"cannot build the gazetteer index: {err}") from err
 
+    @cached_property
+    def _countries(self) -> dict[str, Entry]:
+        """The country entries, from a small file cached beside the index: drawing a map from
+        cached records needs countries only, not the 25 MB index."""
+        def build() -> dict[str, Entry]:
+            return {cc: self.entry(i) for cc, i in self.data.country_entry.items()}
+
+        def load(data: bytes) -> dict[str, Entry]:
+            table = json.loads(data)
+            return {cc: Entry(*fields) for cc, fields in table.items()}
+
+        try:
+            return load_or_build("countries", _cache_key(), "json", build,
+                                 lambda table: json.dumps(table, sort_keys=True).encode(), load)
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            if isinstance(err, GazetteerError):
+                raise
+            raise GazetteerError(f"cannot build the gazetteer's country table: {err}") from err
+
     @property
     def max_tokens(self) -> int:
         return self.data.max_tokens
@@ -342,8 +362,7 @@ class GeoNamesGazetteer:
 
     def country(self, code: str) -> Entry | None:
         """The country entry for an ISO alpha-2 code."""
-        i = self.data.country_entry.get(code)
-        return None if i is None else self.entry(i)
+        return self._countries.get(code)
 
     def lookup(self, name: str, *, surface: str | None = None) -> list[Entry]:
         """Every entry called ``name``, most important first."""
