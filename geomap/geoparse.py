@@ -360,7 +360,7 @@ class Geoparser:
         if j < len(words) and not _possessive(last):
             nxt = words[j]
             if text[doc.ends[j - 1]:doc.starts[j]] == " " and nxt[:1].isupper() and not doc.initial(j):
-                if nxt.lower() not in _ORG_WORDS and not self._is_place_word(nxt) and not big:
+                if nxt.lower() not in _ORG_WORDS and not big and (single or not self._is_place_word(nxt)):
                     if not doc.title_case(i):
                         return False
         return True

@@ -69,6 +69,19 @@ def test_spanish_and_portuguese_common_words_and_articles(parser):
 def test_person_named_like_a_place_is_not_a_place(parser):
     tops = {t.text for t in parser.parse("Colonel Jorge Zapata Vargas met Peruvian President Alan Garcia in Lima.")}
     assert "Vargas" not in tops and "Garcia" not in tops and "Lima" in tops
+    # a given name before a surname that is also a town: "Hugo" (Oklahoma) and "Chávez" (Mexico)
+    tops = {t.text for t in parser.parse("The rifle plant that Hugo Chávez promised in 2006 was never finished, "
+                                         "and Florence Parly visited Madrid in March.")}
+    assert not tops & {"Hugo", "Chávez", "Florence"} and "Madrid" in tops
+
+
+def test_spanish_and_portuguese_country_names(parser):
+    found = {t.text: t.country for t in parser.parse(
+        "Guinea Ecuatorial recibió dos patrulleras; Kenia y Yibuti firmaron acuerdos con Sudáfrica.", language="es")}
+    assert found == {"Guinea Ecuatorial": "GQ", "Kenia": "KE", "Yibuti": "DJ", "Sudáfrica": "ZA"}
+    found = {t.text: t.country for t in parser.parse(
+        "A Guiné Equatorial e o Quénia compraram lanchas ao Vietname.", language="pt")}
+    assert found == {"Guiné Equatorial": "GQ", "Quénia": "KE", "Vietname": "VN"}
 
 
 def test_hyphenated_district_and_regions(parser):
