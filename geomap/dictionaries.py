@@ -43,7 +43,7 @@ class Actor:
 @dataclass(frozen=True)
 class EquipmentPattern:
     pattern: re.Pattern[str]
-    origin: str
+    origin: str  # ISO alpha-2; several joined by "|" for equipment built by several countries
     category: str
     label: str
 

@@ -60,7 +60,9 @@ _WORKS_AT = r"\s+(?:[\w'’-]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?(?:[\w'’-]+,?\s
 _MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|constructed)" + _WORKS_AT, re.I)
 _REPAIRED_IN = re.compile(r"\b(?:overhauled|repaired|serviced|refurbished|upgraded|modernised|modernized)" + _WORKS_AT, re.I)
 # "under U.S. pressure", "despite Chinese objections": a country that takes no part in the deal
-_NO_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:pressure|objections?|opposition|protests?|criticism|warnings?)\b", re.I)
+_NO_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:pressure|objections?|opposition|protests?|criticism|warnings?)\b"
+                            r"|\s+(?:(?:has|had|have)\s+)?(?:played|plays|play|had|has|took|takes)\s+no\s+(?:part|role)\b"
+                            r"|\s+(?:no|não)\s+(?:particip|tuvo\s+(?:ningún\s+)?papel|teve\s+(?:nenhum\s+)?papel)", re.I)
 _DEAL_WITH = re.compile(r"\b(?:deals?|agreements?|contracts?|accords?|pacts?|memorand(?:um|a)|MoUs?)\s+with\s+(?:the\s+)?$", re.I)
 # "drones for use against Ukraine": an adversary, not a recipient (sanctions "against" a country aside)
 _AGAINST_BEFORE = re.compile(r"\b(?:against|contra)\s+(?:the\s+)?$", re.I)
@@ -77,6 +79,12 @@ _VENUE_BEFORE = re.compile(r"\b(?:signed|initial(?:l)?ed|inked|concluded|held|ho
 _VISIT = re.compile(r"\b(?:during|on|after|in|for|durante|en|em|tras|ap[oó]s)\s+(?:a|an|his|her|their|its|the|una|uma|la|a|su|sua)\s+"
                     r"(?:[\w-]+\s+){0,2}?(?:visit|trip|tour|stopover|visita|viaje|viagem)\s+(?:to|a|al|à|ao|en|em)\s+[^,;.]{0,80}",
                     re.I)
+# "at the event, attended by Egyptian ministers and Korea's DAPA officials": guests take no part
+_ATTENDED_BY = re.compile(r"\b(?:attended by|in the presence of|en presencia de|con la presencia de|na presença de|"
+                          r"com a presença de)\s+[^;.]{0,160}", re.I)
+# "flown in aboard an Antonov An-124": the aircraft that carried the goods, not the goods
+_CARRIER_BEFORE = re.compile(r"\b(?:aboard|on board|onboard|a bordo de|carried by|flown in by|transported by)\s+"
+                             r"(?:an?\s+|the\s+|un\s+|una\s+|um\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 _LISTED_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w'’-]+,?\s+){0,2}(?:and\s+)?$", re.I)
 # "el Gobierno de Uruguay", "o Exército do Brasil": "de" of a state's own institution is "of"
 _STATE_OF = re.compile(r"\b(?:gobierno|governo|ministerio|minist[eé]rio|armada|marinha|ej[eé]rcito|ex[eé]rcito|"
@@ -175,6 +183,10 @@ _PLANT_NOUN = re.compile(r"plant|factory|planta|f[aá]brica", re.I)  # a place o
 _HOST_KINDS = ("arms_transfer", "maintenance", "training", "presence")
 _ONGOING_KINDS = ("presence", "training", "maintenance", "industrial")
 _PRESENCE_FACILITIES = ("naval_base", "air_base", "military_base", "port", "airstrip")
+# "en el puerto de Montevideo", "at the port of Colombo": the capital as a place, not its government
+_PORT_OF = re.compile(r"\b(?:(?:the\s+)?(?:port|harbou?r|airport|outskirts|suburbs?)\s+of|(?:el\s+|o\s+)?(?:puerto|porto|aeropuerto|aeroporto|afueras|arredores)\s+(?:de|do|da))\s+$", re.I)
+# "at Otokar's plant in Arifiye": where a facility is, right after its name
+_LOCATED_AT = re.compile(r"[\s,]*(?:in|at|near|outside|en|em|cerca de|perto de)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s—\s|—|\bwhile\b|\bwhereas\b|\bbut\b|\bmientras\b|\bpero\b|\benquanto\b|"
@@ -488,7 +500,7 @@ class Extractor:
                 continue
             e = c.choice
             source = "demonym" if c.demonym else "country" if e.kind == "country" else \
-                "capital" if e.capital else "place"
+                "capital" if e.capital and not _PORT_OF.search(text, max(sent.start, c.start - 30), c.start) else "place"
             if source == "place" and named is not None and e.country not in named:
                 continue  # a town of a country the article never names is more likely a misreading
             if source == "place" and out and out[-1].source in ("country", "demonym") and out[-1].country != e.country \
@@ -617,6 +629,11 @@ class Extractor:
             if fkind in _PRESENCE_FACILITIES and not self._foreign_base(text, sent, actors, fs, host):
                 base_spans.append((fs, fe))
                 continue
+            if fkind not in _PRESENCE_FACILITIES and self._exporters_works(text, actors, fe, host):
+                # "trained at Otokar's plant in Arifiye, in Turkey": the maker's works at home, where
+                # the work is done (training, repairs), not a plant of its own abroad
+                kept = [t for t in kept if t[2] != "industrial" or not fs <= t[0] < fe]
+                continue
             if fkind in ("military_base", "air_base") and {k for _s, _e, k in kept} == {"training"} | (
                     {"presence"} if any(s0 == fs for s0, _e, _k in kept) else set()) and any(k == "training" for _s, _e, k in kept):
                 fkind = "training_center"  # "training Malian special forces at the Kati military camp"
@@ -630,6 +647,15 @@ class Extractor:
         anchors = [t[0] for t in specific] + [g.start() for g in generics]
         spans = {self._clause(text, sent, p, _RECIPIENT_BREAK) for p in anchors}
         return any(self._clause(text, sent, a.start, _RECIPIENT_BREAK) in spans for a in actors if a.country == country)
+
+    def _exporters_works(self, text: str, actors: list[_Actor], end: int, host: str | None) -> bool:
+        """Whether the plant, yard or centre ending at ``end`` is located in an arms exporter other
+        than the host: the supplier's own works, not part of its footprint abroad."""
+        if host is None:
+            return False
+        at = next((a for a in actors if a.source == "place" and a.start >= end), None)
+        return (at is not None and at.country != host and self.d.exporter_share.get(at.country, 0) >= 0.5
+                and _LOCATED_AT.fullmatch(text, end, at.start) is not None)
 
     def _foreign_base(self, text: str, sent: Sentence, actors: list[_Actor], start: int, host: str | None) -> bool:
         """Whether a base mentioned at ``start`` is a foreign presence."""
@@ -781,7 +807,9 @@ class Extractor:
                 subject_done = True
                 if a.country in trainees or _coordinated(text, a, actors, first_trigger):
                     pass  # "Vietnam and Israel sign ...": a joint subject says nothing of direction
-                elif buyer_verb is not None and buyer_verb.start() > a.end and buyer_verb.start() - a.end < 60:
+                elif (buyer_verb is not None and buyer_verb.start() > a.end and buyer_verb.start() - a.end < 60) or any(
+                not _ADJECTIVE_SLOT.search(text, max(sent.start, m.start() - 12), m.start())
+                for m in self._finditer(self.d.buyer_verbs, text, a.end, min(sent.end, a.end + 60))):
                     rec[a.country] += 3.0
                 elif _SUPPLY_VERB.match(text, first_trigger):
                     sup[a.country] += 3.0  # "India … handed over a Kilo-class submarine"
@@ -805,7 +833,8 @@ class Extractor:
         for s0, _e, _text, origin in equipment:
             # Equipment of known origin points at its supplier, unless the sentence names another
             # supplier outright and not the equipment's country (a US-built jet bought from Denmark).
-            if not _REJECTED_BEFORE.search(text, max(sent.start, s0 - 50), s0):
+            if not _REJECTED_BEFORE.search(text, max(sent.start, s0 - 50), s0) and not _CARRIER_BEFORE.search(
+                    text, max(sent.start, s0 - 40), s0):
                 sup[origin] += 2.5 if origin in named or not (explicit - {origin}) else 0.3
         return sup, rec
 
@@ -929,7 +958,7 @@ class Extractor:
                 return [], [], []
         # Countries named for another reason take no part: an alternative turned down ("over
         # Lockheed Martin's F-16"), a neighbour across a border, the place of a visit.
-        visits = [(m.start(), m.end()) for m in _VISIT.finditer(text, sent.start, sent.end)]
+        visits = [(m.start(), m.end()) for rx in (_VISIT, _ATTENDED_BY) for m in rx.finditer(text, sent.start, sent.end)]
         sanctions_here = any(k == "sanctions" for _s, _e, k in triggers)
         actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)
                   and not _BORDER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
@@ -938,7 +967,7 @@ class Extractor:
                   and not _NO_PART_AFTER.match(text, a.end)
                   and not _FORMER_OWNER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
                   and not (not sanctions_here and _AGAINST_BEFORE.search(text, max(sent.start, a.start - 30), a.start))]
-        equipment = self._equipment(text, sent)
+        equipment = _equipment_origins(self._equipment(text, sent), actors)
         # Facility phrases decide the kind of triggers they contain ("plant for repair").
         specific: list[tuple[int, int, str]] = []
         for s, e, kind in triggers:
@@ -1317,6 +1346,19 @@ def _advance(report: "ReportedRelation | ReportedFacility", status: str | None) 
     if status is not None and _later(status, report.status):
         report.status = status
         report.evidence = replace(report.evidence, status=status)
+
+
+def _equipment_origins(equipment: list[tuple[int, int, str, str]], actors: list["_Actor"]) -> list[tuple[int, int, str, str]]:
+    """Equipment built by several countries ("FR|IT": the FREMM frigates) comes from the one of
+    them the sentence names ("the Italian group ... the FREMM fleet"), else from the first."""
+    named = {a.country for a in actors}
+    out = []
+    for s0, e0, name, origin in equipment:
+        if "|" in origin:
+            makers = origin.split("|")
+            origin = next((m for m in makers if m in named), makers[0])
+        out.append((s0, e0, name, origin))
+    return out
 
 
 def _main_host(named: Counter[str], exporter_share: dict[str, float], places: Counter[str] | None = None) -> str | None:

@@ -474,3 +474,58 @@ def test_negated_supplies_refused_licences_denied_reports_and_deals_with_an_expo
     assert ("CN", "HN", "arms_transfer") not in got
     got = coded(extractor, "Test\n\nIndonesia signs BrahMos deal with India, local joint venture to follow")
     assert ("ID", "IN", "industrial") not in got and ("IN", "ID", "industrial") in got
+
+
+def test_equipment_built_by_several_countries_comes_from_the_one_named(extractor):
+    got = coded(extractor, "Test\n\nThe Egyptian Navy received a third FREMM frigate from Italy's Fincantieri on "
+                           "Monday at La Spezia.")
+    assert ("IT", "EG", "arms_transfer") in got and not any(s == "FR" for s, _r, _k in got)
+    got = coded(extractor, "Test\n\nThe Royal Moroccan Navy took delivery of its FREMM frigate Mohammed VI in 2014.")
+    assert ("FR", "MA", "arms_transfer") in got
+    got = coded(extractor, "Test\n\nPakistan signed a contract in 2024 to sell JF-17 Block III fighters to Iraq.")
+    assert ("PK", "IQ", "arms_transfer") in got and not any(s == "CN" for s, _r, _k in got)
+
+
+def test_training_at_the_makers_works_at_home_is_no_plant_abroad(extractor):
+    text = ("Test\n\nKenya's army received its first 12 armoured vehicles from South Korea in Mombasa on Monday. "
+            "About 30 Kenyan drivers and mechanics were trained last year at Hyundai Rotem's plant in "
+            "Changwon, South Korea, the company said.")
+    got = coded(extractor, text)
+    assert ("KR", "KE", "training") in got and ("KR", "KE", "industrial") not in got
+    from geomap.model import Article
+
+    reading = extractor.read(Article("t.txt", "Test", text, published="2025-05-01", language="en"))
+    assert not reading.facilities
+    got = coded(extractor, "Test\n\nGhana has ordered five Super Tucano aircraft for its air force. The ministry "
+                           "said 60 Ghanaian engineers would be trained at Embraer's facilities in São José dos "
+                           "Campos, Brazil.")
+    assert ("BR", "GH", "training") in got and not any(s == "GH" for s, _r, _k in got)
+
+
+def test_arms_sales_bans_countries_that_took_no_part_and_a_later_buyer(extractor):
+    got = coded(extractor, "Prueba\n\nEn 2019, Washington prohibió la venta de armas estadounidenses a Nicaragua.",
+                language="es")
+    assert ("US", "NI", "sanctions") in got and ("US", "NI", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nThe US banned the sale of arms to Cambodia in 2021.")
+    assert ("US", "KH", "sanctions") in got
+    got = coded(extractor, "Test\n\nParaguay played no part in the purchase beyond letting the convoy cross its "
+                           "territory on the way to Bolivia.")
+    assert not any("PY" in (s, r) for s, r, _k in got)
+    got = coded(extractor, "Test\n\nGhana received two patrol boats in 2019, and Togo took delivery of a third "
+                           "in 2021.")
+    assert ("TG", "GH", "arms_transfer") not in got
+
+
+def test_a_capital_after_port_of_is_a_place(extractor):
+    got = coded(extractor, "Prueba\n\nLa empresa abrirá una oficina técnica en el puerto de Montevideo para atender "
+                           "el mantenimiento de los patrulleros.", language="es")
+    assert not any(s == "UY" for s, _r, _k in got)
+
+
+def test_guests_and_the_aircraft_that_carried_the_goods_take_no_part(extractor):
+    got = coded(extractor, "Test\n\nTwelve howitzers were handed over to the Ghanaian Army at a ceremony attended by "
+                           "Nigerian officers and Turkey's defence attaché.")
+    assert not any("NG" in (s, r) or "TR" in (s, r) for s, r, _k in got)
+    got = coded(extractor, "Test\n\nChina delivered two Z-9 helicopters to Cameroon; they were flown in aboard an "
+                           "Antonov An-124 freighter that landed at Yaoundé.")
+    assert ("CN", "CM", "arms_transfer") in got and not any(s == "UA" for s, _r, _k in got)
