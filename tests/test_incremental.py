@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,45 @@ def test_adding_one_article_reads_only_it_and_matches_a_full_rebuild(corpus, tmp
     assert incremental != _outputs(tmp_path / "first")  # the new article shows
 
 
+def test_appending_an_article_goes_on_from_the_merged_records_and_matches_a_full_rebuild(corpus, tmp_path):
+    last = tmp_path / "zz_appended.txt"  # sorts after every article of the corpus
+    shutil.copy(NEW, last)
+    with ReadingCache(tmp_path / "readings.sqlite") as cache:
+        build([corpus], tmp_path / "first", cache=cache)
+        cache.hits = cache.misses = 0
+        build([corpus, last], tmp_path / "appended", cache=cache)
+        assert (cache.hits, cache.misses) == (0, 1)  # no cached reading decoded, the new one read
+        build([corpus, last], tmp_path / "again", cache=cache)
+        assert (cache.hits, cache.misses) == (0, 1)  # nothing new: the snapshot holds every article
+    build([corpus, last], tmp_path / "full")
+    assert _outputs(tmp_path / "appended") == _outputs(tmp_path / "full") == _outputs(tmp_path / "again")
+    assert _outputs(tmp_path / "appended") != _outputs(tmp_path / "first")
+
+
+def test_a_snapshot_naming_other_code_is_refused_and_the_build_merges_every_reading(corpus, tmp_path, caplog):
+    import pickle
+
+    from geomap.records import RecordsBuilder
+
+    class Payload:
+        def __reduce__(self):
+            return (print, ("this must never run",))
+
+    with pytest.raises(SerializationError, match="builtins.print"):
+        RecordsBuilder.restore(pickle.dumps(Payload()))
+    path = tmp_path / "readings.sqlite"
+    build([corpus], tmp_path / "clean", cache=path)
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE snapshots SET data = ?", (zlib.compress(pickle.dumps(Payload())),))
+    db.close()
+    with caplog.at_level(logging.WARNING, logger="geomap.pipeline"), ReadingCache(path) as cache:
+        build([corpus], tmp_path / "out", cache=cache)
+        assert cache.hits == len(read_articles([corpus]))
+    assert "unusable records snapshot" in caplog.text
+    assert _outputs(tmp_path / "out") == _outputs(tmp_path / "clean")
+
+
 def test_edited_article_is_read_again(corpus, tmp_path):
     articles = read_articles([corpus])
     edited = articles[0].__class__(**{**to_jsonable(articles[0]), "text": articles[0].text + "\n"})
@@ -100,6 +140,7 @@ def test_corrupt_cached_reading_is_read_again(corpus, tmp_path, caplog):
     with db:
         db.execute("UPDATE readings SET data = substr(data, 1, 20) WHERE article_key = "
                    "(SELECT min(article_key) FROM readings)")
+        db.execute("DELETE FROM snapshots")  # else the merged records spare decoding any reading
     db.close()
     with caplog.at_level(logging.WARNING, logger="geomap.cache"), ReadingCache(path) as cache:
         build([corpus], tmp_path / "out", cache=cache)
@@ -143,7 +184,7 @@ def test_cli_cache_option(tmp_path):
                                str(tmp_path / out), "--cache", str(cache)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
     n = len(read_articles([ROOT / "seeds"]))
-    assert f"{n} of {n} articles from the readings cache" in proc.stderr
+    assert f"{n} of {n} articles from the records snapshot" in proc.stderr  # the second build merged nothing
     assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,14 @@ def test_dask_readings_fill_the_cache(cluster, tmp_path):
         build([ROOT / "seeds"], tmp_path / "a", scheduler=cluster.scheduler_address, cache=cache)
         build([ROOT / "seeds"], tmp_path / "b", scheduler=cluster.scheduler_address, cache=cache)
         n = len(read_articles([ROOT / "seeds"]))
-        assert (cache.misses, cache.hits) == (n, n)
-    assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b")
+        assert (cache.misses, cache.hits, len(cache)) == (n, 0, n)  # b went on from a's merged records
+        db = sqlite3.connect(cache.path)
+        with db:
+            db.execute("DELETE FROM snapshots")
+        db.close()
+        build([ROOT / "seeds"], tmp_path / "c", scheduler=cluster.scheduler_address, cache=cache)
+        assert (cache.misses, cache.hits) == (n, n)  # every reading the workers stored is served
+    assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b") == _outputs(tmp_path / "c")
 
 
 def test_local_workers_option_starts_its_own_cluster(tmp_path):
