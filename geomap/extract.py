@@ -35,6 +35,13 @@ _BOUGHT_FROM = re.compile(
     r"encomend(?:a|ou|aram|am)|encarg(?:a|[oó]|aron|an)|"
     r"compr(?:[oó]|aron|a|an|ou|aram|ad[oa]s?)|adquiri(?:[oó]|eron|u|ram|d[oa]s?)|recibi[oó]|recebeu|recebid[oa]s|recibid[oa]s)\s+"
     r"(?:[\w$.,-]+\s+){0,8}?(?:from|a|de|à|ao|da|do|das|dos|del|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
+# "the contract, signed in 2022, for 42 aircraft": what a deal is for
+_FOR_AFTER_DEAL = re.compile(r"(?:[\s,]+[\w'’-]+){0,6}?[\s,]+(?:for|para)\s+(?:(?:\d[\d,.]*|an?|one|two|three|four|five|six|"
+                             r"seven|eight|nine|ten|twelve|several|additional|more|new|un|una|dos|tres|cuatro|seis|"
+                             r"um|uma|duas|tr[eê]s|quatro)\s+)?", re.I)
+# "Venezuela still depends on Russia for spares": the country depended on supplies
+_DEPENDS_ON = re.compile(r"\b(?:depend(?:s|ed|ing|ent)?|reli(?:es|ed|ant)|rely(?:ing)?)\s+(?:heavily\s+|entirely\s+|largely\s+)?on\s+"
+                         r"(?:the\s+)?$|\b(?:depend(?:e|en|ía|ían|iendo|ente|entes|eu|em))\s+(?:\w+\s+)?(?:de|da|do|del)\s+$", re.I)
 # "the Alliance of Sahel States", "Partnership for Peace": a capitalised alliance is a body's name
 _NAMED_BODY = re.compile(r"Alliance|Partnership|Alianza|Alian[cç]a|Parceria")
 # "the Korean contract", "the Russian offer": a major exporter's adjective on a deal names the vendor
@@ -135,7 +142,8 @@ _RECEIVING = re.compile(
     r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:aron|[oó])|"
     r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|"
     r"recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
-    r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram)\b",
+    r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram|"
+    r"frequent(?:am|aram|ou|a)|asist(?:en|ieron|i[oó]|e)|viajar(?:[aá]n|ão)|travel(?:led|ed)? to)\b",
     re.I)
 # A noun before a Spanish/Portuguese demonym: group 1 when it names people who may be trainees,
 # group 2 when it names equipment (made by the country if that is an exporter).
@@ -186,7 +194,8 @@ _PRESENCE_FACILITIES = ("naval_base", "air_base", "military_base", "port", "airs
 # "en el puerto de Montevideo", "at the port of Colombo": the capital as a place, not its government
 _PORT_OF = re.compile(r"\b(?:(?:the\s+)?(?:port|harbou?r|airport|outskirts|suburbs?)\s+of|(?:el\s+|o\s+)?(?:puerto|porto|aeropuerto|aeroporto|afueras|arredores)\s+(?:de|do|da))\s+$", re.I)
 # "at Otokar's plant in Arifiye": where a facility is, right after its name
-_LOCATED_AT = re.compile(r"[\s,]*(?:in|at|near|outside|en|em|cerca de|perto de)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
+_LOCATED_AT = re.compile(r"[\s,]*(?:(?:of|de|da|do|del)\s+(?:[\w'’-]+\s+){1,3})?(?:in|at|near|outside|en|em|cerca de|perto de)"
+                         r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s—\s|—|\bwhile\b|\bwhereas\b|\bbut\b|\bmientras\b|\bpero\b|\benquanto\b|"
@@ -229,7 +238,8 @@ _ANAPHOR = re.compile(
     r"programas?|proyecto|projeto|centro|planta|f[aá]brica)\b", re.I)
 _HEADING = re.compile(r"^[^.!?]{1,80}$")
 _SANCTION_IMPOSER_GAP = 30
-_IMPOSED = re.compile(r"\b(?:impos(?:ed|es|ing)|slapped|placed|announced|levied|impuso|impusieron|imp[oô]s)\s+(?:\w+\s+){0,3}$", re.I)
+_IMPOSED = re.compile(r"\b(?:impos(?:ed|es|ing)|slapped|placed|announced|levied|maintains|maintained|keeps|kept|"
+                      r"impuso|impusieron|imp[oô]s|mantiene|mantuvo|mant[eé]m|manteve)\s+(?:\w+\s+){0,3}$", re.I)
 _SANCTION_OBJECT_END = re.compile(r"[,;:—]|\s(?:as|over|for|because|after|while|amid|por|tras|mientras)\s", re.I)
 
 
@@ -641,6 +651,12 @@ class Extractor:
         kept = [t for t in kept if not any(b0 <= t[0] < b1 or t[0] <= b0 < t[1] for b0, b1 in base_spans)]
         return kept, facilities
 
+    def _deal_for_hardware(self, text: str, sent: Sentence, deal: re.Match[str]) -> bool:
+        """Whether a deal word is "for" hardware ("a contract for 48 KAAN fighters", "un contrato
+        para dos patrulleras"): a purchase, even of a model the dictionaries do not know."""
+        m = _FOR_AFTER_DEAL.match(text, deal.end(), min(sent.end, deal.end() + 60))
+        return m is not None and self.d.hardware_after.match(text, m.end() - 1, min(sent.end, m.end() + 60)) is not None
+
     def _near_trigger(self, text: str, sent: Sentence, actors: list[_Actor], country: str, specific, generics) -> bool:
         """Whether a country the sentence names without a role cue shares a clause with a
         trigger ("suspended purchases from Israel, after dozens of Palestinians were killed")."""
@@ -650,12 +666,16 @@ class Extractor:
 
     def _exporters_works(self, text: str, actors: list[_Actor], end: int, host: str | None) -> bool:
         """Whether the plant, yard or centre ending at ``end`` is located in an arms exporter other
-        than the host: the supplier's own works, not part of its footprint abroad."""
+        than the host, or in the country of a firm the sentence names: the supplier's own works,
+        not part of its footprint abroad."""
         if host is None:
             return False
         at = next((a for a in actors if a.source == "place" and a.start >= end), None)
-        return (at is not None and at.country != host and self.d.exporter_share.get(at.country, 0) >= 0.5
-                and _LOCATED_AT.fullmatch(text, end, at.start) is not None)
+        if at is None or at.country == host or _LOCATED_AT.fullmatch(text, end, at.start) is None:
+            return False
+        # a major exporter's, or the works of a firm of the country they are in ("Embraer's plant")
+        return self.d.exporter_share.get(at.country, 0) >= 0.5 or any(
+            a.org is not None and a.country == at.country for a in actors)
 
     def _foreign_base(self, text: str, sent: Sentence, actors: list[_Actor], start: int, host: str | None) -> bool:
         """Whether a base mentioned at ``start`` is a foreign presence."""
@@ -757,7 +777,7 @@ class Extractor:
             if training and _TRAINEES_FROM.search(before):
                 trainees.add(a.country)  # "trained several hundred officers from Nicaragua"
                 rec[a.country] += 3.0
-            elif a.source != "place" and _BOUGHT_FROM.search(before):
+            elif a.source != "place" and (_BOUGHT_FROM.search(before) or _DEPENDS_ON.search(before[-40:])):
                 sup[a.country] += 4.0
                 explicit.add(a.country)
             elif a.source in ("country", "place") and a.country != host and (
@@ -1107,7 +1127,8 @@ class Extractor:
         pos_of = {c: [a.start for a in actors if a.country == c] for c in recipients}
         out: list[ReportedRelation] = []
         # A deal that names equipment and no other kind is a purchase ("a deal for four Gripen fighters").
-        deal_kind = "arms_transfer" if equipment else "agreement"
+        deal_kind = "arms_transfer" if equipment or any(self._deal_for_hardware(text, sent, g) for g in generics) \
+            else "agreement"
         trig_list = specific or [(g.start(), g.end(), deal_kind) for g in generics]
         generic = not specific and deal_kind == "agreement"  # a deal naming equipment is a purchase in itself
         for r in recipients:

@@ -151,7 +151,9 @@ def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None
             builder.add(reading)
             if n % 2000 == 0:
                 release_freed_memory()
-        if opened is not None and not keep_texts and rest:
+        if opened is not None and not keep_texts and rest and (not done or len(rest) * 20 >= len(keys)):
+            # A few articles added to a snapshot are merged from their cached readings next time
+            # too: a new snapshot is worth its cost once they are a twentieth of the corpus.
             opened.put_snapshot(keys, builder.snapshot())
     finally:
         if close:

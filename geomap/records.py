@@ -7,6 +7,7 @@ gives. Records are sorted and identified deterministically.
 
 from __future__ import annotations
 
+import gc
 import io
 import math
 import pickle
@@ -281,12 +282,15 @@ class RecordsBuilder:
     def restore(cls, data: bytes, gazetteer: GeoNamesGazetteer | None = None) -> "RecordsBuilder":
         """A builder from :meth:`snapshot`'s bytes. Only geomap's record classes and plain
         containers are rebuilt: bytes that name anything else raise SerializationError."""
+        gc.disable()  # no collection pauses while a million objects are rebuilt
         try:
             builder = _SnapshotUnpickler(io.BytesIO(data)).load()
         except SerializationError:
             raise
         except Exception as err:  # truncated or foreign bytes
             raise SerializationError(f"not a records snapshot ({err})") from err
+        finally:
+            gc.enable()
         if not isinstance(builder, cls):
             raise SerializationError("not a records snapshot")
         builder.gazetteer = gazetteer or get_gazetteer()

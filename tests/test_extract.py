@@ -529,3 +529,32 @@ def test_guests_and_the_aircraft_that_carried_the_goods_take_no_part(extractor):
     got = coded(extractor, "Test\n\nChina delivered two Z-9 helicopters to Cameroon; they were flown in aboard an "
                            "Antonov An-124 freighter that landed at Yaoundé.")
     assert ("CN", "CM", "arms_transfer") in got and not any(s == "UA" for s, _r, _k in got)
+
+
+def test_trainees_abroad_denied_invitations_and_dependence(extractor):
+    got = coded(extractor, "Prueba\n\nEcuador compró seis aviones Super Tucano a Brasil para su Fuerza Aérea, que "
+                           "los basará en Manta y Guayaquil, Ecuador. El "
+                           "acuerdo incluye la formación de 12 mecánicos ecuatorianos, que viajarán a la fábrica de "
+                           "Embraer en São José dos Campos, Brasil.", language="es")
+    assert ("BR", "EC", "training") in got and ("BR", "EC", "industrial") not in got
+    got = coded(extractor, "Teste\n\nCerca de 30 oficiais moçambicanos frequentam todos os anos cursos em Portugal.",
+                language="pt")
+    assert ("PT", "MZ", "training") in got and ("MZ", "PT", "training") not in got
+    got = coded(extractor, "Test\n\nOfficials in Lima rejected suggestions that Peru was negotiating to buy J-10 "
+                           "fighters from China.")
+    assert not any("CN" in (s, r) for s, r, _k in got)
+    got = coded(extractor, "Test\n\nQuito has declined invitations to send ships to Russian-led naval exercises.")
+    assert not any("RU" in (s, r) for s, r, _k in got)
+    got = coded(extractor, "Test\n\nCuba still depends on Russia for spare parts for its MiG-29 fighters.")
+    assert ("CU", "RU", "arms_transfer") not in got and not any(s == "CU" for s, _r, _k in got)
+
+
+def test_spanish_support_contracts_embargoes_and_deals_for_hardware(extractor):
+    got = coded(extractor, "Prueba\n\nEl Gobierno suspendió el contrato de soporte técnico que la israelí Elbit "
+                           "mantenía con la Fuerza Aérea de Chile.", language="es")
+    assert ("IL", "CL", "maintenance") in got
+    got = coded(extractor, "Prueba\n\nWashington mantiene desde 2019 el embargo a la venta de armas a Nicaragua.",
+                language="es")
+    assert ("US", "NI", "sanctions") in got and ("US", "NI", "arms_transfer") not in got
+    got = coded(extractor, "Test\n\nLast year Cairo signed a contract with Hyundai Rotem for 100 main battle tanks.")
+    assert ("KR", "EG", "arms_transfer") in got and ("KR", "EG", "agreement") not in got

@@ -74,7 +74,9 @@ def test_appending_an_article_goes_on_from_the_merged_records_and_matches_a_full
         build([corpus, last], tmp_path / "appended", cache=cache)
         assert (cache.hits, cache.misses) == (0, 1)  # no cached reading decoded, the new one read
         build([corpus, last], tmp_path / "again", cache=cache)
-        assert (cache.hits, cache.misses) == (0, 1)  # nothing new: the snapshot holds every article
+        # nothing is read again; the appended article comes from a new snapshot, or, when it was
+        # too small a share of the corpus to be worth one, from its cached reading
+        assert cache.misses == 1 and cache.hits <= 1
     build([corpus, last], tmp_path / "full")
     assert _outputs(tmp_path / "appended") == _outputs(tmp_path / "full") == _outputs(tmp_path / "again")
     assert _outputs(tmp_path / "appended") != _outputs(tmp_path / "first")
