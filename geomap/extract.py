@@ -829,7 +829,7 @@ class Extractor:
                     pass  # "Vietnam and Israel sign ...": a joint subject says nothing of direction
                 elif (buyer_verb is not None and buyer_verb.start() > a.end and buyer_verb.start() - a.end < 60) or any(
                 not _ADJECTIVE_SLOT.search(text, max(sent.start, m.start() - 12), m.start())
-                for m in self._finditer(self.d.buyer_verbs, text, a.end, min(sent.end, a.end + 60))):
+                for m in self._finditer(self.d.buyer_verbs, text, a.end, min(sent.end, _after_apposition(text, a.end) + 60))):
                     rec[a.country] += 3.0
                 elif _SUPPLY_VERB.match(text, first_trigger):
                     sup[a.country] += 3.0  # "India … handed over a Kilo-class submarine"
@@ -986,6 +986,7 @@ class Extractor:
                   and not (a.source == "capital" and _VENUE_BEFORE.search(text, max(sent.start, a.start - 50), a.start))
                   and not _NO_PART_AFTER.match(text, a.end)
                   and not _FORMER_OWNER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
+                  and not _in_apposition(text, a, actors)
                   and not (not sanctions_here and _AGAINST_BEFORE.search(text, max(sent.start, a.start - 30), a.start))]
         equipment = _equipment_origins(self._equipment(text, sent), actors)
         # Facility phrases decide the kind of triggers they contain ("plant for repair").
@@ -1367,6 +1368,24 @@ def _advance(report: "ReportedRelation | ReportedFacility", status: str | None) 
     if status is not None and _later(status, report.status):
         report.status = status
         report.evidence = replace(report.evidence, status=status)
+
+
+def _after_apposition(text: str, end: int) -> int:
+    """Where the words about a name ending at ``end`` go on after an apposition ("Morocco,
+    Algeria's regional rival, has ordered ...")."""
+    m = _APPOSITION.match(text, end)
+    return m.end() if m else end
+
+
+_APPOSITION = re.compile(r"\s*,[^,;.]{1,60},")
+
+
+def _in_apposition(text: str, a: "_Actor", actors: list["_Actor"]) -> bool:
+    """Whether ``a`` is named in a possessive apposition to another country ("Morocco, Algeria's
+    regional rival, has ordered ..."): it describes that country and takes no part itself."""
+    return any(b.end < a.start and b.source in ("country", "capital") and b.country != a.country
+               and (m := _APPOSITION.match(text, b.end)) is not None and m.end() >= a.end
+               and text.startswith(("'s", "’s"), a.end) for b in actors)
 
 
 def _equipment_origins(equipment: list[tuple[int, int, str, str]], actors: list["_Actor"]) -> list[tuple[int, int, str, str]]:

@@ -558,3 +558,9 @@ def test_spanish_support_contracts_embargoes_and_deals_for_hardware(extractor):
     assert ("US", "NI", "sanctions") in got and ("US", "NI", "arms_transfer") not in got
     got = coded(extractor, "Test\n\nLast year Cairo signed a contract with Hyundai Rotem for 100 main battle tanks.")
     assert ("KR", "EG", "arms_transfer") in got and ("KR", "EG", "agreement") not in got
+
+
+def test_a_buyer_after_an_apposition_and_the_country_named_in_it(extractor):
+    got = coded(extractor, "Test\n\nUganda flies Chinese drones. Neighbouring Kenya, Uganda's largest trading partner, "
+                           "has taken another route and ordered Turkish Bayraktar TB2 drones.")
+    assert ("TR", "KE", "arms_transfer") in got and ("TR", "UG", "arms_transfer") not in got
