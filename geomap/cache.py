@@ -37,7 +37,7 @@ from typing import Iterable
 from .exc import ConfigurationError
 from .extract import ArticleReading
 from .model import Article
-from .serialize import SerializationError, row_converter, to_jsonable, to_rows, type_hints
+from .serialize import SerializationError, row_converter, to_rows, type_hints
 from .usercache import cache_dir, package_version
 
 __all__ = ["ReadingCache", "article_key", "code_version", "default_cache_path", "encode_reading", "decode_reading"]
@@ -83,9 +83,20 @@ def code_version() -> str:
 
 
 def article_key(article: Article) -> str:
-    """A hash of every field of the article."""
-    canonical = json.dumps(to_jsonable(article), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """A hash of every field of the article (each a string or None, length-prefixed)."""
+    h = hashlib.sha256()
+    for name in _ARTICLE_FIELDS:
+        value = getattr(article, name)
+        if value is None:
+            h.update(b"-")
+        else:
+            data = str(value).encode("utf-8", "surrogatepass")
+            h.update(b"%d:" % len(data))
+            h.update(data)
+    return h.hexdigest()
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 _READING_FIELDS = tuple(f.name for f in fields(ArticleReading) if f.name != "article")
