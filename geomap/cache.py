@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
 """
 
 
-def keys_digest(keys: list[str]) -> str:
+def _keys_digest(keys: list[str]) -> str:
     """A hash of a sequence of article keys, in order."""
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
@@ -257,7 +257,7 @@ class ReadingCache:
         except sqlite3.Error as err:
             self._reset(err)
             return None
-        if row is None or row[0] > len(keys) or keys_digest(keys[:row[0]]) != row[1]:
+        if row is None or row[0] > len(keys) or _keys_digest(keys[:row[0]]) != row[1]:
             return None
         return row[0], zlib.decompress(row[2])
 
@@ -269,7 +269,7 @@ class ReadingCache:
         try:
             with self._db:
                 self._db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
-                                 (self.version, keys[0], len(keys), keys_digest(keys), zlib.compress(data, 1)))
+                                 (self.version, keys[0], len(keys), _keys_digest(keys), zlib.compress(data, 1)))
         except sqlite3.Error as err:
             if not _corrupt(err):
                 log.warning("%s: cannot store the records snapshot (%s)", self.path, err)

@@ -691,8 +691,20 @@ class Extractor:
             return False  # "the Royal Danish Air Force at Skrydstrup air base in southern Denmark": at home
         return bool(near) and (host is None or any(a.country != host for a in near))
 
+    def _buys_after(self, text: str, sent: Sentence, a: _Actor) -> bool:
+        """Whether a buyer's verb follows ``a`` within 60 characters, or as far after an apposition
+        ("Morocco, Algeria's regional rival, has … ordered"); a participle before a noun ("the
+        largest source of imported weapons") is no buyer's verb."""
+        limit = _after_apposition(text, a.end) + 60
+        for m in self._finditer(self.d.buyer_verbs, text, a.end, sent.end):
+            if m.start() >= limit:
+                return False
+            if not _ADJECTIVE_SLOT.search(text, max(sent.start, m.start() - 12), m.start()):
+                return True
+        return False
+
     def _roles(self, text: str, sent: Sentence, actors: list[_Actor], equipment, first_trigger: int,
-               buyer_verb: re.Match[str] | None, training: bool = False,
+               training: bool = False,
                presence: bool = False, training_at: int | None = None,
                deal_only: bool = False, trigger_starts: tuple[int, ...] = (),
                host: str | None = None) -> tuple[Counter[str], Counter[str]]:
@@ -827,9 +839,7 @@ class Extractor:
                 subject_done = True
                 if a.country in trainees or _coordinated(text, a, actors, first_trigger):
                     pass  # "Vietnam and Israel sign ...": a joint subject says nothing of direction
-                elif (buyer_verb is not None and buyer_verb.start() > a.end and buyer_verb.start() - a.end < 60) or any(
-                not _ADJECTIVE_SLOT.search(text, max(sent.start, m.start() - 12), m.start())
-                for m in self._finditer(self.d.buyer_verbs, text, a.end, min(sent.end, _after_apposition(text, a.end) + 60))):
+                elif self._buys_after(text, sent, a):
                     rec[a.country] += 3.0
                 elif _SUPPLY_VERB.match(text, first_trigger):
                     sup[a.country] += 3.0  # "India … handed over a Kilo-class submarine"
@@ -869,8 +879,7 @@ class Extractor:
             return False
         if any(cstart <= b.start < a.start and b.country != a.country and b.source != "place" for b in actors):
             return False  # "Turkey deepens Somalia footprint": an object, not the subject
-        apposition = re.match(r"\s*,[^,]{1,60},", text[a.end:trigger])  # "China, Laos' largest creditor, has ..."
-        start = a.end + (apposition.end() if apposition else 0)
+        start = _after_apposition(text, a.end, trigger)  # "China, Laos' largest creditor, has ..."
         return not any(start <= b.start < trigger and b.country != a.country and b.source != "place" for b in actors)
 
     def _supplier_side(self, org: Actor) -> bool:
@@ -1000,14 +1009,11 @@ class Extractor:
         # Equipment with a transfer verb nearby is an arms transfer trigger in itself.
         specific.sort()
         first_trigger = min([s for s, _e, _k in specific] + [g.start() for g in generics] + [sent.end])
-        # "the largest source of imported weapons": a participle before a noun is no buyer's verb
-        buyer = next((m for m in self._finditer(self.d.buyer_verbs, text, sent.start, sent.end)
-                      if not _ADJECTIVE_SLOT.search(text, max(sent.start, m.start() - 12), m.start())), None)
         # Trainees follow the word that says training was given, not a training centre named earlier.
         training_words = [s for s, _e, k in triggers if k == "training" and not any(f[0] <= s < f[1] for f in facility_hits)]
         # a presence is by forces: the maker of the aircraft they fly takes no part
         presence_only = bool(specific) and all(k == "presence" for _s, _e, k in specific)
-        sup, rec = self._roles(text, sent, actors, [] if presence_only else equipment, first_trigger, buyer,
+        sup, rec = self._roles(text, sent, actors, [] if presence_only else equipment, first_trigger,
                                training=any(k == "training" for _s, _e, k in specific), deal_only=all(k == "agreement" for _s, _e, k in specific),
                                training_at=min(training_words or [s0 for s0, _e, k in specific if k == "training"],
                                                default=None),
@@ -1370,14 +1376,14 @@ def _advance(report: "ReportedRelation | ReportedFacility", status: str | None) 
         report.evidence = replace(report.evidence, status=status)
 
 
-def _after_apposition(text: str, end: int) -> int:
+def _after_apposition(text: str, end: int, before: int | None = None) -> int:
     """Where the words about a name ending at ``end`` go on after an apposition ("Morocco,
-    Algeria's regional rival, has ordered ...")."""
-    m = _APPOSITION.match(text, end)
+    Algeria's regional rival, has ordered ..."), which must close before ``before``."""
+    m = _APPOSITION.match(text, end, len(text) if before is None else before)
     return m.end() if m else end
 
 
-_APPOSITION = re.compile(r"\s*,[^,;.]{1,60},")
+_APPOSITION = re.compile(r"\s*,[^,]{1,60},")
 
 
 def _in_apposition(text: str, a: "_Actor", actors: list["_Actor"]) -> bool:

@@ -18,7 +18,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple, TypeVar
 
 from ..exc import GazetteerError
 from ..resources import data_fingerprint, read_json, read_tsv
@@ -31,6 +31,7 @@ __all__ = ["Entry", "GeoNamesGazetteer", "normalize_name", "get_gazetteer", "imp
            "PRECISION_OF_KIND"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 INDEX_FORMAT = 13
 DATA_FILES = ["countries.geojson", "admin_areas.tsv", "country_aliases.tsv", "regions.json"]
@@ -302,6 +303,16 @@ def _load_or_compile() -> _Compiled:
                          lambda compiled: pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL), _unpickle)
 
 
+def _as_gazetteer_error(what: str, make: Callable[[], T]) -> T:
+    """``make()``, with a failure to read or build the data raised as a GazetteerError."""
+    try:
+        return make()
+    except GazetteerError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise GazetteerError(f"cannot build {what}: {err}") from err
+
+
 def _unpickle(data: bytes) -> _Compiled:
     gc.disable()  # no collection pauses while a million objects are unpickled
     try:
@@ -324,12 +335,7 @@ class GeoNamesGazetteer:
 
     @cached_property
     def data(self) -> _Compiled:
-        try:
-            return _load_or_compile()
-        except (OSError, ValueError, KeyError) as err:
-            if isinstance(err, GazetteerError):
-                raise
-            raise GazetteerError(f"cannot build the gazetteer index: {err}") from err
+        return _as_gazetteer_error("the gazetteer index", _load_or_compile)
 
     @cached_property
     def _countries(self) -> dict[str, Entry]:
@@ -342,13 +348,8 @@ class GeoNamesGazetteer:
             table = json.loads(data)
             return {cc: Entry(*fields) for cc, fields in table.items()}
 
-        try:
-            return load_or_build("countries", _cache_key(), "json", build,
-                                 lambda table: json.dumps(table, sort_keys=True).encode(), load)
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            if isinstance(err, GazetteerError):
-                raise
-            raise GazetteerError(f"cannot build the gazetteer's country table: {err}") from err
+        return _as_gazetteer_error("the gazetteer's country table", lambda: load_or_build(
+            "countries", _cache_key(), "json", build, lambda table: json.dumps(table, sort_keys=True).encode(), load))
 
     @property
     def max_tokens(self) -> int:
