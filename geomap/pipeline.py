@@ -16,7 +16,7 @@ from .ingest import read_articles
 from .model import Article
 from .export import DEFAULT_TITLE, ExportSettings, render_files
 from .filters import RecordFilter
-from .output import Writer, geojson_writers, write_outputs
+from .output import geojson_writers, write_outputs
 from .records import Records, RecordsBuilder
 from .serialize import SerializationError
 
@@ -242,10 +242,10 @@ def render_outputs(records: Records, out_dir: str | Path, *, title: str = DEFAUL
                    formats: Sequence[str] = ("html", "geojson"), settings: ExportSettings | None = None) -> list[Path]:
     """Render the map and the GeoJSON records (or other ``formats``), then write them into
     ``out_dir``; ``settings`` (when given) replaces title, tiles and speculative. The GeoJSON
-    files are streamed to their temporary files feature by feature; the others are rendered in
-    memory first."""
+    files are streamed to their temporary files feature by feature and the HTML page's records
+    data row by row; the others are rendered in memory first."""
     settings = settings or ExportSettings(title=title, tiles=tiles, include_speculative=include_speculative)
-    files: dict[str, str | bytes | Writer] = dict(render_files(records, [f for f in formats if f != "geojson"], settings))
+    files = render_files(records, [f for f in formats if f != "geojson"], settings, streamed=True)
     if "geojson" in formats:
         files.update(geojson_writers(records))
     return write_outputs(files, Path(out_dir))

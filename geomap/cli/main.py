@@ -257,7 +257,9 @@ def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | N
     """Draw the map from a build's GeoJSON record files (as edited) or from a records store,
     without reading articles."""
     from ..output import read_records, write_atomically
-    from ..render import build_map, render_html
+    from functools import partial
+
+    from ..render import build_map, write_html
 
     if (records_dir is None) == (store is None):
         raise click.UsageError("give RECORDS_DIR or --store, not both or neither")
@@ -274,10 +276,10 @@ def render(obj: dict, records_dir: Path | None, store: str | None, out: Path | N
     records = curated_records(read, curation)
     record_filter = record_filter_from(filters)
     records = record_filter.apply(records)
-    page = render_html(build_map(records, title=title, tiles=tiles, include_speculative=record_filter.include_speculative))
+    m = build_map(records, title=title, tiles=tiles, include_speculative=record_filter.include_speculative)
     target = out or (records_dir or Path("output")) / "footprint.html"
     try:
-        write_atomically(target, page)
+        write_atomically(target, partial(write_html, m))
     except OSError as err:
         raise GeomapError(f"{target}: cannot write ({err.strerror or err})") from err
     if not obj["quiet"]:

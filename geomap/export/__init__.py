@@ -1,4 +1,5 @@
-"""Every output format of geomap, rendered in memory by one function.
+"""Every output format of geomap, rendered by one function (in memory, or the HTML page as a
+writer that streams it into its file).
 
 Drawn formats (``html``, ``embed``, ``png``, ``svg``, ``pdf``, ``kml``) leave speculative records
 out unless ``include_speculative``; data formats (``geojson``, ``gpkg``, ``csv``) keep them,
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Iterable
 
 from ..exc import ConfigurationError
 from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
+from ..output import Writer
 from ..records import Records
 from .extent import Extent, parse_bbox, region_extent
 from ..render.style import DEFAULT_TITLE
@@ -71,25 +74,33 @@ def file_names(fmt: str, stem: str = "footprint") -> list[str]:
 
 
 def render_files(records: Records, formats: Iterable[str], settings: ExportSettings = ExportSettings(),
-                 gazetteer: GeoNamesGazetteer | None = None) -> dict[str, str | bytes]:
-    """Render the formats in memory: file name -> text or bytes."""
+                 gazetteer: GeoNamesGazetteer | None = None, *, streamed: bool = False) -> dict[str, str | bytes | Writer]:
+    """Render the formats: file name -> text or bytes, in memory. With ``streamed``, the HTML
+    page is instead a writer (see :func:`geomap.output.write_outputs`) that streams its records
+    data into the file, so that the page of a big corpus is never whole in memory."""
+    from ..render.interactive import build_map, render_html, write_html
+
     gaz = gazetteer or get_gazetteer()
-    files: dict[str, str | bytes] = {}
-    page = None
+    files: dict[str, str | bytes | Writer] = {}
+    drawn = page = None
+
+    def html_map():
+        nonlocal drawn
+        if drawn is None:
+            drawn = build_map(records, title=settings.title, tiles=settings.tiles,
+                              include_speculative=settings.include_speculative, gazetteer=gaz)
+        return drawn
 
     def html_page() -> str:
         nonlocal page
         if page is None:
-            from ..render.interactive import build_map, render_html
-
-            page = render_html(build_map(records, title=settings.title, tiles=settings.tiles,
-                                         include_speculative=settings.include_speculative, gazetteer=gaz))
+            page = render_html(html_map())
         return page
 
     for fmt in formats:
         log.info("rendering %s", fmt)
         if fmt == "html":
-            files[f"{settings.stem}.html"] = html_page()
+            files[f"{settings.stem}.html"] = partial(write_html, html_map()) if streamed else html_page()
         elif fmt == "embed":
             from .embed import embed_snippet
 

@@ -79,7 +79,7 @@ def run_export(inputs: Sequence[Path], out: Path, formats: tuple[str, ...], reco
 
     records = curated_records(read, curation)
     shown = record_filter.apply(records, keep_speculative=True)
-    files = render_files(shown, formats, replace(settings, stem=stem))
+    files = render_files(shown, formats, replace(settings, stem=stem), streamed=True)
     if main_name is not None:  # --out names the file of the one main format
         main_fmt = [f for f in formats if f != "embed"] or ["embed"]
         default = f"{stem}.embed.html" if main_fmt[0] == "embed" else f"{stem}.{main_fmt[0]}"

@@ -1,7 +1,7 @@
 """Renderers: the interactive Folium map (``interactive``) and the look every renderer shares
 (``style``). Folium is imported only when a map is built."""
 
-__all__ = ["build_map", "render_html"]
+__all__ = ["build_map", "render_html", "write_html"]
 
 
 def __getattr__(name: str):

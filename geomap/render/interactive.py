@@ -16,18 +16,20 @@ import base64
 import dataclasses
 import hashlib
 import html
+import io
 import json
 import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
+from typing import BinaryIO, Iterable, Iterator
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from ..exc import ConfigurationError
+from ..exc import ConfigurationError, RenderError
 from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
 from ..model import STATUS_ORDER
 from ..output import COORDINATE_DECIMALS
@@ -36,7 +38,7 @@ from ..resources import read_json
 from .assets import INLINE_PREFIX, inline_assets
 from .style import DEFAULT_TITLE, for_script, supplier_colors  # one definition of the look for every renderer
 
-__all__ = ["build_map", "render_html", "supplier_colors", "TileSource", "resolve_tiles"]
+__all__ = ["build_map", "render_html", "write_html", "supplier_colors", "TileSource", "resolve_tiles"]
 
 @dataclass(frozen=True)
 class TileSource:
@@ -77,21 +79,47 @@ def _static(name: str) -> str:
     return (resources.files("geomap") / "render" / "static" / name).read_text(encoding="utf-8")
 
 
-def _json_for_script(obj) -> str:
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+def _escaped_for_script(text: str) -> str:
+    """JSON text that no article text can end a script element with (each replaced character
+    stands alone, so pieces of one text may be escaped apart)."""
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _packed(obj) -> str:
-    """JSON, deflated (zlib format, fixed level: the same bytes every time) and base64-encoded:
-    the page unpacks it with the browser's DecompressionStream("deflate")."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _buffered(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """The pieces joined into chunks of about ``size`` characters."""
+    buf: list[str] = []
+    n = 0
+    for piece in pieces:
+        buf.append(piece)
+        n += len(piece)
+        if n >= size:
+            yield "".join(buf)
+            buf, n = [], 0
+    if buf:
+        yield "".join(buf)
+
+
+def _json_array(rows: Iterable) -> Iterator[str]:
+    """A JSON array written one row at a time: the same text as dumping the whole list."""
+    yield "["
+    sep = ""
+    for row in rows:
+        yield sep + _dumps(row)
+        sep = ","
+    yield "]"
 
 
 class _DataScript(MacroElement):
-    """The records as a JSON data block, the packed quotes, and the script that draws them."""
+    """The records as a JSON data block, the packed quotes, and the script that draws them.
+
+    Rendered as part of the page (a notebook, ``Map.save``), the blocks are written out in
+    full; :func:`write_html` renders the page around two markers instead and streams the
+    blocks into the file in their place, so that a big map is never one string in memory."""
 
     _template = Template("""
 {% macro html(this, kwargs) %}
@@ -103,12 +131,24 @@ class _DataScript(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, payload: str, passages: str, script: str) -> None:
+    def __init__(self, data: "_PageData", script: str) -> None:
         super().__init__()
         self._name = "GeomapData"
-        self.payload = payload
-        self.passages = passages
+        self.data = data
+        self.markers = False
         self.script = script.replace("</script", "<\\/script")
+
+    @property
+    def payload(self) -> str:
+        return _PAYLOAD_MARK if self.markers else "".join(self.data.payload_chunks())
+
+    @property
+    def passages(self) -> str:
+        return _PASSAGES_MARK if self.markers else "".join(self.data.passage_chunks())
+
+
+_PAYLOAD_MARK = "\x00geomap-payload\x00"
+_PASSAGES_MARK = "\x00geomap-passages\x00"
 
 
 def _as_published(records: Records) -> Records:
@@ -133,90 +173,140 @@ LINK_FIELDS = ("id", "supplier", "recipient", "kind", "status", "year", "equipme
 class _Quotes:
     """Each quoted passage once (a facility and its relationship often cite the same sentence):
     its article index in ``articles`` (drawing needs it: a report without a year of its own
-    counts in its article's year) and [quote, start] plus end when it is not start + the quote's
-    length in ``passages`` (only popups need those). Evidence rows point into both:
-    [quote index, status index] plus the year and a speculative flag when they are set."""
+    counts in its article's year) and, in ``passages``, the evidence that first quoted it
+    (written as [quote, start], plus end when it is not start + the quote's length: only popups
+    need those). Evidence rows point into both: [quote index, status index] plus the year and
+    a speculative flag when they are set."""
 
     def __init__(self, articles) -> None:
         self.article_index = {a.id: i for i, a in enumerate(articles)}
         self.index: dict[tuple, int] = {}
         self.articles: list[int] = []
-        self.passages: list[list] = []
+        self.passages: list = []
 
-    def evidence(self, evidence) -> list[list]:
-        out = []
+    def add(self, evidence) -> None:
         for e in evidence:
             key = (e.article, e.start, e.end, e.quote)
             if key not in self.index:
                 self.index[key] = len(self.passages)
                 self.articles.append(self.article_index.get(e.article, -1))
-                self.passages.append([e.quote, e.start] if e.end - e.start == len(e.quote) else [e.quote, e.start, e.end])
-            row = [self.index[key], STATUS_ORDER.index(e.status) if e.status in STATUS_ORDER else 0, e.year,
-                   int(e.speculative)]
+                self.passages.append(e)
+
+    def rows(self, evidence) -> list[list]:
+        out = []
+        for e in evidence:
+            row = [self.index[(e.article, e.start, e.end, e.quote)],
+                   STATUS_ORDER.index(e.status) if e.status in STATUS_ORDER else 0, e.year, int(e.speculative)]
             out.append(row[:4] if e.speculative else row[:3] if e.year is not None else row[:2])
         return out
 
+    def passage_rows(self) -> Iterator[list]:
+        for e in self.passages:
+            yield [e.quote, e.start] if e.end - e.start == len(e.quote) else [e.quote, e.start, e.end]
 
-def _payload(records: Records, gaz: GeoNamesGazetteer, title: str, layers: dict[str, str],
-             recipient_layer: str, places_layer: str, colors: dict[str, str], map_name: str,
-             include_speculative: bool) -> tuple[dict, list[list]]:
+
+class _PageData:
     """The page's data: records as rows of FACILITY_FIELDS and LINK_FIELDS (compact at scale),
-    and apart from it the quoted passages their evidence rows point to."""
-    used: set[str] = set()
+    and apart from it the quoted passages their evidence rows point to. What the rows say about
+    the map as a whole (countries named, links per supplier, passages) is worked out first; the
+    rows themselves are made one at a time as the JSON text is written."""
 
-    def cname(cc: str) -> str:
-        used.add(cc)
-        c = gaz.country(cc)
+    def __init__(self, records: Records, gaz: GeoNamesGazetteer, head: dict, colors: dict[str, str],
+                 include_speculative: bool, bounds) -> None:
+        """``head``: the page's names (map, title, style, layers, recipient_layer, places_layer)."""
+        self.records, self.gaz = records, gaz
+        used: set[str] = set()
+        self.quotes = quotes = _Quotes(records.articles)
+        self.facilities = [f for f in records.facilities if f.lat is not None and (include_speculative or not f.speculative)]
+        for f in self.facilities:
+            used.update((f.supplier, f.host))
+            quotes.add(f.evidence)
+        self.links: list[tuple] = []  # (relationship, its arc)
+        origins, points = {}, {}
+        for r in records.relationships:
+            if r.speculative and not include_speculative:
+                continue
+            arc = records.link_arc(r, gaz)
+            if arc is None:
+                continue
+            used.update((r.supplier, r.recipient))
+            quotes.add(r.evidence)
+            self.links.append((r, arc))
+            c = gaz.country(r.recipient)
+            points[r.recipient] = [round(c.lat, 4), round(c.lon, 4)]  # zoomed out, arcs end there
+            origins.setdefault(r.supplier, list(arc[0]))  # most links start there: written once
+        self.origins = origins
+        recipients = {r.recipient for r, _arc in self.links if r.kind != "sanctions"}
+        world = read_json("countries.geojson")
+        shape_index = {}
+        for i, feat in enumerate(world["features"]):
+            cc = feat["properties"].get("iso_a2")
+            if cc in recipients:
+                shape_index[cc] = i
+        counts = Counter([f.supplier for f in self.facilities] + [r.supplier for r, _arc in self.links])
+        layers = head["layers"]
+        used.update(layers)
+        self.head = {
+            **head,
+            "suppliers": [{"code": c, "name": self.cname(c), "color": colors[c], "count": counts[c]}
+                          for c in sorted(layers, key=self.cname)],
+            "countries": {cc: self.cname(cc) for cc in sorted(used)},
+            "statuses": list(STATUS_ORDER), "origins": origins, "points": dict(sorted(points.items())),
+        }
+        self.tail = {
+            "places": [[p.name, p.kind, p.lat, p.lon, len(p.mentions)] for p in records.places],
+            "base": [f["geometry"] for f in world["features"]],
+            "recipient_shapes": shape_index,
+            "bounds": bounds,
+        }
+
+    def cname(self, cc: str) -> str:
+        c = self.gaz.country(cc)
         return c.name if c else cc
 
-    quotes = _Quotes(records.articles)
-    place_names = {p.id: p.name for p in records.places}
-    facilities = []
-    for f in records.facilities:
-        if f.lat is None or (f.speculative and not include_speculative):
-            continue
-        cname(f.supplier), cname(f.host)
-        facilities.append([f.id, f.name, f.kind, f.supplier, f.host, f.operators, f.equipment, f.status, f.year,
-                           f.precision, place_names.get(f.place_id or "", cname(f.host)), f.lat, f.lon,
-                           int(f.curated), int(f.speculative), quotes.evidence(f.evidence)])
-    links, origins, points = [], {}, {}
-    for r in records.relationships:
-        if r.speculative and not include_speculative:
-            continue
-        arc = records.link_arc(r, gaz)
-        if arc is None:
-            continue
-        cname(r.supplier), cname(r.recipient)
-        links.append([r.id, r.supplier, r.recipient, r.kind, r.status, r.year, r.equipment, r.organizations,
-                      int(r.curated), int(r.speculative), list(arc[0]), list(arc[-1]), quotes.evidence(r.evidence)])
-        c = gaz.country(r.recipient)
-        points[r.recipient] = [round(c.lat, 4), round(c.lon, 4)]  # zoomed out, arcs end there
-        # Most links start at their supplier's usual point: written once, in "origins".
-        if links[-1][10] == origins.setdefault(r.supplier, links[-1][10]):
-            links[-1][10] = None
-    world = read_json("countries.geojson")
-    recipients = {link[2] for link in links if link[3] != "sanctions"}
-    shape_index = {}
-    for i, feat in enumerate(world["features"]):
-        cc = feat["properties"].get("iso_a2")
-        if cc in recipients:
-            shape_index[cc] = i
-    counts = Counter([f[3] for f in facilities] + [link[1] for link in links])
-    return {
-        "map": map_name, "title": title, "style": for_script(),
-        "layers": layers, "recipient_layer": recipient_layer, "places_layer": places_layer,
-        "suppliers": [{"code": c, "name": cname(c), "color": colors[c], "count": counts[c]}
-                      for c in sorted(layers, key=cname)],
-        "countries": {cc: cname(cc) for cc in sorted(used)},
-        "statuses": list(STATUS_ORDER), "origins": origins, "points": dict(sorted(points.items())),
-        "articles": [[a.id, a.title, a.published, a.url] for a in records.articles],
-        "quote_articles": quotes.articles,
-        "facility_fields": FACILITY_FIELDS, "facilities": facilities,
-        "link_fields": LINK_FIELDS, "links": links,
-        "places": [[p.name, p.kind, p.lat, p.lon, len(p.mentions)] for p in records.places],
-        "base": [f["geometry"] for f in world["features"]],
-        "recipient_shapes": shape_index,
-    }, quotes.passages
+    def _facility_rows(self) -> Iterator[list]:
+        place_names = {p.id: p.name for p in self.records.places}
+        for f in self.facilities:
+            yield [f.id, f.name, f.kind, f.supplier, f.host, f.operators, f.equipment, f.status, f.year,
+                   f.precision, place_names.get(f.place_id or "", self.cname(f.host)), f.lat, f.lon,
+                   int(f.curated), int(f.speculative), self.quotes.rows(f.evidence)]
+
+    def _link_rows(self) -> Iterator[list]:
+        for r, arc in self.links:
+            start = list(arc[0])
+            yield [r.id, r.supplier, r.recipient, r.kind, r.status, r.year, r.equipment, r.organizations,
+                   int(r.curated), int(r.speculative), None if start == self.origins[r.supplier] else start,
+                   list(arc[-1]), self.quotes.rows(r.evidence)]
+
+    def _payload_pieces(self) -> Iterator[str]:
+        yield _dumps(self.head)[:-1]
+        yield ',"articles":'
+        yield from _json_array([a.id, a.title, a.published, a.url] for a in self.records.articles)
+        yield ',"quote_articles":'
+        yield from _json_array(self.quotes.articles)
+        yield f',"facility_fields":{_dumps(FACILITY_FIELDS)},"facilities":'
+        yield from _json_array(self._facility_rows())
+        yield f',"link_fields":{_dumps(LINK_FIELDS)},"links":'
+        yield from _json_array(self._link_rows())
+        yield "," + _dumps(self.tail)[1:]
+
+    def payload_chunks(self) -> Iterator[str]:
+        """The data block's JSON text, escaped for a script element, in chunks."""
+        for chunk in _buffered(self._payload_pieces()):
+            yield _escaped_for_script(chunk)
+
+    def passage_chunks(self) -> Iterator[str]:
+        """The passages as JSON, deflated (zlib format, fixed level: the same bytes every time)
+        and base64-encoded, in chunks: the page unpacks them with the browser's
+        DecompressionStream("deflate")."""
+        deflate = zlib.compressobj(9)
+        pending = b""
+        for chunk in _buffered(_json_array(self.quotes.passage_rows())):
+            pending += deflate.compress(chunk.encode("utf-8"))
+            whole = len(pending) - len(pending) % 3  # base64 of whole 3-byte groups joins up
+            yield base64.b64encode(pending[:whole]).decode("ascii")
+            pending = pending[whole:]
+        yield base64.b64encode(pending + deflate.flush()).decode("ascii")
 
 
 def build_map(records: Records, *, title: str = DEFAULT_TITLE,
@@ -272,11 +362,11 @@ def build_map(records: Records, *, title: str = DEFAULT_TITLE,
     # Stable element ids make the page byte-identical for the same records; the data script is
     # added last, so numbering it does not move the ids it refers to.
     _renumber(m)
-    payload, passages = _payload(records, gaz, title, {cc: g.get_name() for cc, g in groups.items()},
-                       recipient_group.get_name(), places_group.get_name(), colors, m.get_name(),
-                       include_speculative)
-    payload["bounds"] = _frame(shown_facilities, shown_links, gaz)
-    _DataScript(_json_for_script(payload), _packed(passages), _static("footprint.js")).add_to(m)
+    head = {"map": m.get_name(), "title": title, "style": for_script(),
+            "layers": {cc: g.get_name() for cc, g in groups.items()},
+            "recipient_layer": recipient_group.get_name(), "places_layer": places_group.get_name()}
+    data = _PageData(records, gaz, head, colors, include_speculative, _frame(shown_facilities, shown_links, gaz))
+    _DataScript(data, _static("footprint.js")).add_to(m)
     _renumber(m)
     m.geomap_title = title
     m.geomap_tiles = source
@@ -325,13 +415,45 @@ def _csp(tiles: TileSource | None, scripts: list[str]) -> str:
             "connect-src 'none'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
 
 
-def render_html(m: folium.Map) -> str:
-    """The map as one self-contained, deterministic HTML page."""
-    _renumber(m)
-    page = m.get_root().render()
+def _data_script(m: folium.Map) -> _DataScript:
+    found = [el for el in m._children.values() if isinstance(el, _DataScript)]
+    if len(found) != 1:
+        raise RenderError("not a map from geomap.render.build_map (no records data)")
+    return found[0]
+
+
+def write_html(m: folium.Map, f: BinaryIO) -> None:
+    """Write the map as one self-contained, deterministic HTML page (UTF-8) to the binary file
+    ``f``: the page around the data blocks is rendered in memory, the blocks are streamed."""
+    data = _data_script(m)
+    data.markers = True
+    try:
+        _renumber(m)
+        page = m.get_root().render()
+    finally:
+        data.markers = False
     page = inline_assets(page)
     page = re.sub(r"[ \t]+\n", "\n", page)
     title = html.escape(getattr(m, "geomap_title", "geomap"))
     csp = _csp(getattr(m, "geomap_tiles", None), _SCRIPT.findall(page))
     head = f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n<title>{title}</title>\n'
-    return page.replace("<head>", "<head>\n" + head, 1)
+    page = page.replace("<head>", "<head>\n" + head, 1)
+    before, rest = _split_once(page, _PAYLOAD_MARK)
+    middle, after = _split_once(rest, _PASSAGES_MARK)
+    for piece in (before, data.data.payload_chunks(), middle, data.data.passage_chunks(), after):
+        for chunk in [piece] if isinstance(piece, str) else piece:
+            f.write(chunk.encode("utf-8"))
+
+
+def _split_once(page: str, mark: str) -> tuple[str, str]:
+    before, found, after = page.partition(mark)
+    if not found or mark in after:
+        raise RenderError("the page template lost its data block")
+    return before, after
+
+
+def render_html(m: folium.Map) -> str:
+    """The map as one self-contained, deterministic HTML page (see :func:`write_html`)."""
+    out = io.BytesIO()
+    write_html(m, out)
+    return out.getvalue().decode("utf-8")
