@@ -24,15 +24,17 @@ without write access) is a one-line ConfigurationError naming it.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import sqlite3
 import sys
+import tempfile
 import zlib
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Callable, Iterable
 
 from .exc import ConfigurationError
 from .extract import ArticleReading
@@ -123,6 +125,50 @@ def _corrupt(err: sqlite3.Error) -> bool:
     """True for a damaged file ("file is not a database", "disk image is malformed"), not for
     a locked or unwritable one."""
     return type(err) is sqlite3.DatabaseError
+
+
+class _Deflating(io.RawIOBase):
+    """A writable stream that deflates (zlib format, fast level) what it is given into ``out``."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out, self._deflate = out, zlib.compressobj(1)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._out.write(self._deflate.compress(data))
+        return len(data)
+
+    def finish(self) -> None:
+        self._out.write(self._deflate.flush())
+
+
+class _Inflating(io.RawIOBase):
+    """A readable stream of the inflated bytes of a zlib-format ``source`` (a file or a SQLite
+    blob), read from it a piece at a time; a truncated source is an error, not an early end."""
+
+    def __init__(self, source) -> None:
+        self._source, self._inflate = source, zlib.decompressobj()
+        self._buf, self._at = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while self._at == len(self._buf) and not self._inflate.eof:
+            data = self._inflate.unconsumed_tail or self._source.read(1 << 16)
+            if not data:
+                raise zlib.error("the compressed snapshot is truncated")
+            self._buf, self._at = self._inflate.decompress(data, 1 << 18), 0
+        n = min(len(target), len(self._buf) - self._at)
+        target[:n] = memoryview(self._buf)[self._at:self._at + n]
+        self._at += n
+        return n
+
+    def close(self) -> None:
+        self._source.close()
+        super().close()
 
 
 class ReadingCache:
@@ -246,30 +292,52 @@ class ReadingCache:
                 return
             self._reset(err)
 
-    def snapshot(self, keys: list[str]) -> tuple[int, bytes] | None:
+    def snapshot(self, keys: list[str]) -> tuple[int, BinaryIO] | None:
         """The merged records of the longest run of ``keys``' first articles that a build
-        saved (:meth:`put_snapshot`), as (how many articles, the snapshot's bytes)."""
+        saved (:meth:`put_snapshot`), as (how many articles, a stream of the snapshot's bytes,
+        read from the file as they are asked for; close it before using the cache again)."""
         if not keys:
             return None
         try:
-            row = self._db.execute("SELECT count, digest, data FROM snapshots WHERE version = ? AND first_key = ?",
+            row = self._db.execute("SELECT rowid, count, digest FROM snapshots WHERE version = ? AND first_key = ?",
                                    (self.version, keys[0])).fetchone()
+            if row is None or row[1] > len(keys) or _keys_digest(keys[:row[1]]) != row[2]:
+                return None
+            if hasattr(self._db, "blobopen"):  # Python 3.11+
+                source = self._db.blobopen("snapshots", "data", row[0], readonly=True)
+            else:
+                source = io.BytesIO(self._db.execute("SELECT data FROM snapshots WHERE rowid = ?", (row[0],)).fetchone()[0])
         except sqlite3.Error as err:
             self._reset(err)
             return None
-        if row is None or row[0] > len(keys) or _keys_digest(keys[:row[0]]) != row[1]:
-            return None
-        return row[0], zlib.decompress(row[2])
+        return row[1], io.BufferedReader(_Inflating(source), 1 << 16)
 
-    def put_snapshot(self, keys: list[str], data: bytes) -> None:
-        """Keep the merged records of the articles ``keys`` (in order), replacing the snapshot of
-        any earlier build that began with the same article."""
+    def put_snapshot(self, keys: list[str], write: Callable[[BinaryIO], None]) -> None:
+        """Keep the merged records of the articles ``keys`` (in order), written by ``write``
+        to the file it is given, replacing the snapshot of any earlier build that began with
+        the same article. The bytes are compressed into a temporary file beside the cache,
+        then copied into it: they are never whole in memory."""
         if not keys:
             return
         try:
-            with self._db:
-                self._db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
-                                 (self.version, keys[0], len(keys), _keys_digest(keys), zlib.compress(data, 1)))
+            with tempfile.TemporaryFile(dir=self.path.parent) as tmp:
+                deflating = _Deflating(tmp)
+                write(deflating)
+                deflating.finish()
+                size = tmp.tell()
+                tmp.seek(0)
+                with self._db:
+                    row = (self.version, keys[0], len(keys), _keys_digest(keys))
+                    if not hasattr(self._db, "blobopen"):  # Python 3.10
+                        self._db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)", (*row, tmp.read()))
+                        return
+                    rowid = self._db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, zeroblob(?))",
+                                             (*row, size)).lastrowid
+                    with self._db.blobopen("snapshots", "data", rowid) as blob:
+                        while chunk := tmp.read(1 << 20):
+                            blob.write(chunk)
+        except OSError as err:
+            log.warning("%s: cannot store the records snapshot (%s)", self.path, err.strerror or err)
         except sqlite3.Error as err:
             if not _corrupt(err):
                 log.warning("%s: cannot store the records snapshot (%s)", self.path, err)

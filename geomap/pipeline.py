@@ -154,7 +154,7 @@ def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None
         if opened is not None and not keep_texts and rest and (not done or len(rest) * 20 >= len(keys)):
             # A few articles added to a snapshot are merged from their cached readings next time
             # too: a new snapshot is worth its cost once they are a twentieth of the corpus.
-            opened.put_snapshot(keys, builder.snapshot())
+            opened.put_snapshot(keys, builder.snapshot)
     finally:
         if close:
             opened.close()
@@ -168,9 +168,10 @@ def _restored(cache: ReadingCache, keys: list[str], gazetteer) -> tuple[RecordsB
     found = cache.snapshot(keys)
     if found is None:
         return None, 0
-    count, data = found
+    count, stream = found
     try:
-        builder = RecordsBuilder.restore(data, gazetteer)
+        with stream:
+            builder = RecordsBuilder.restore(stream, gazetteer)
     except SerializationError as err:
         log.warning("%s: unusable records snapshot (%s); merging every reading", cache.path, err)
         return None, 0

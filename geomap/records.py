@@ -8,7 +8,6 @@ gives. Records are sorted and identified deterministically.
 from __future__ import annotations
 
 import gc
-import io
 import math
 import pickle
 import re
@@ -17,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer, km
 from .model import STATUS_ORDER, Article, Evidence, Facility, Relationship, Toponym
@@ -274,20 +273,22 @@ class RecordsBuilder:
         del state["gazetteer"]  # the process's own, given again on restoring
         return state
 
-    def snapshot(self) -> bytes:
-        """The builder's state as bytes, to go on adding readings later (:meth:`restore`)."""
-        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+    def snapshot(self, f: BinaryIO) -> None:
+        """Write the builder's state to the binary file ``f``, to go on adding readings later
+        (:meth:`restore`)."""
+        pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(self)
 
     @classmethod
-    def restore(cls, data: bytes, gazetteer: GeoNamesGazetteer | None = None) -> "RecordsBuilder":
-        """A builder from :meth:`snapshot`'s bytes. Only geomap's record classes and plain
-        containers are rebuilt: bytes that name anything else raise SerializationError."""
+    def restore(cls, f: BinaryIO, gazetteer: GeoNamesGazetteer | None = None) -> "RecordsBuilder":
+        """A builder from what :meth:`snapshot` wrote, read from the binary file ``f``. Only
+        geomap's record classes and plain containers are rebuilt: bytes that name anything
+        else raise SerializationError, and so do bytes that cannot be read."""
         gc.disable()  # no collection pauses while a million objects are rebuilt
         try:
-            builder = _SnapshotUnpickler(io.BytesIO(data)).load()
+            builder = _SnapshotUnpickler(f).load()
         except SerializationError:
             raise
-        except Exception as err:  # truncated or foreign bytes
+        except Exception as err:  # truncated or foreign bytes, or a file that fails
             raise SerializationError(f"not a records snapshot ({err})") from err
         finally:
             gc.enable()

@@ -3,6 +3,7 @@ test articles."""
 
 from __future__ import annotations
 
+import io
 import logging
 import shutil
 import sqlite3
@@ -92,7 +93,7 @@ def test_a_snapshot_naming_other_code_is_refused_and_the_build_merges_every_read
             return (print, ("this must never run",))
 
     with pytest.raises(SerializationError, match="builtins.print"):
-        RecordsBuilder.restore(pickle.dumps(Payload()))
+        RecordsBuilder.restore(io.BytesIO(pickle.dumps(Payload())))
     path = tmp_path / "readings.sqlite"
     build([corpus], tmp_path / "clean", cache=path)
     db = sqlite3.connect(path)
@@ -104,6 +105,27 @@ def test_a_snapshot_naming_other_code_is_refused_and_the_build_merges_every_read
         assert cache.hits == len(read_articles([corpus]))
     assert "unusable records snapshot" in caplog.text
     assert _outputs(tmp_path / "out") == _outputs(tmp_path / "clean")
+
+
+def test_a_truncated_snapshot_is_refused_and_the_build_merges_every_reading(corpus, tmp_path, caplog):
+    path = tmp_path / "readings.sqlite"
+    build([corpus], tmp_path / "clean", cache=path)
+    db = sqlite3.connect(path)
+    with db:
+        (data,) = db.execute("SELECT data FROM snapshots").fetchone()
+        assert pickle_of(zlib.decompress(data))  # stored whole: a zlib stream of a pickle
+        db.execute("UPDATE snapshots SET data = ?", (data[:len(data) // 2],))
+    db.close()
+    with caplog.at_level(logging.WARNING, logger="geomap.pipeline"), ReadingCache(path) as cache:
+        build([corpus], tmp_path / "out", cache=cache)
+        assert cache.hits == len(read_articles([corpus]))
+    assert "unusable records snapshot" in caplog.text and "truncated" in caplog.text
+    assert _outputs(tmp_path / "out") == _outputs(tmp_path / "clean")
+
+
+def pickle_of(data: bytes) -> bool:
+    """Whether ``data`` is a whole pickle (its first and last opcodes)."""
+    return data[:1] == b"\x80" and data.endswith(b".")
 
 
 def test_edited_article_is_read_again(corpus, tmp_path):
