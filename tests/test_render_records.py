@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 import shutil
@@ -127,19 +128,52 @@ def test_speculative_records_are_drawn_only_when_asked_for(seed_build, gazetteer
         assert (speculative <= drawn) if include else not (speculative & drawn)
 
 
-def test_popup_quotes_travel_packed_and_unpack_to_the_exact_evidence(seed_build):
-    out, records, _files = seed_build
-    page = (out / "footprint.html").read_text(encoding="utf-8")
+def drawn_evidence(page: str, records) -> dict[tuple[str, str], list[tuple]]:
+    """Each drawn record's evidence as the page carries it, (article, quote, start, end), by
+    ("facility" or "link", record id)."""
     data, passages = data_block(page), packed_passages(page)
     assert "quotes" not in data and len(data["quote_articles"]) == len(passages)
-    for field, rows, recs in (("facility_fields", data["facilities"], records.facilities),
-                              ("link_fields", data["links"], records.relationships)):
-        by_id = {r.id: r for r in recs}
+    out = {}
+    for kind, rows in (("facility", data["facilities"]), ("link", data["links"])):
+        column = data[f"{kind}_fields"].index("evidence")
         for row in rows:
-            rec = by_id[row[0]]
-            evidence = row[data[field].index("evidence")]
             got = []
-            for e in evidence:
+            for e in row[column]:
                 quote, start, *end = passages[e[0]]
-                got.append((records.articles[data["quote_articles"][e[0]]].id, quote, start, end[0] if end else start + len(quote)))
-            assert got == [(e.article, e.quote, e.start, e.end) for e in rec.evidence], rec.id
+                got.append((records.articles[data["quote_articles"][e[0]]].id, quote, start,
+                            end[0] if end else start + len(quote)))
+            out[(kind, row[0])] = got
+    return out
+
+
+def assert_exact_evidence(page: str, records) -> None:
+    drawn = drawn_evidence(page, records)
+    assert drawn
+    for kind, recs in (("facility", records.facilities), ("link", records.relationships)):
+        for rec in recs:
+            if (kind, rec.id) in drawn:
+                assert drawn[(kind, rec.id)] == [(e.article, e.quote, e.start, e.end) for e in rec.evidence], rec.id
+
+
+def test_popup_quotes_travel_packed_and_unpack_to_the_exact_evidence(seed_build):
+    out, records, _files = seed_build
+    assert_exact_evidence((out / "footprint.html").read_text(encoding="utf-8"), records)
+
+
+def test_a_big_map_streams_every_row_and_passage_into_the_page(seed_build, gazetteer):
+    """Over a thousand links, each citing its own passage: the page's data is written in batches
+    of rows and its passages deflated and base64-encoded piece by piece; both read back whole
+    and exact, and the same map renders the same page again."""
+    _out, records, _files = seed_build
+    template = next(r for r in records.relationships if not r.speculative)
+    ev = template.evidence[0]
+    extra = [dataclasses.replace(template, id=f"{template.id}-{i}", evidence=[dataclasses.replace(
+        ev, start=ev.start + i, end=ev.end + i, quote=ev.quote if i % 2 else f"{ev.quote} [{i}]")]) for i in range(1200)]
+    big = dataclasses.replace(records, relationships=records.relationships + extra)
+    m = build_map(big, gazetteer=gazetteer)
+    page = render_html(m)
+    data, passages = data_block(page), packed_passages(page)
+    assert len(data["links"]) > 1200 and len(json.dumps(passages)) > 1 << 17  # several batches and chunks
+    assert {("link", r.id) for r in extra} <= set(drawn_evidence(page, big))
+    assert_exact_evidence(page, big)
+    assert render_html(m) == page and page.count('id="geomap-data"') == 1

@@ -23,6 +23,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
+from itertools import islice
 from typing import BinaryIO, Iterable, Iterator
 
 import folium
@@ -86,8 +87,7 @@ def _escaped_for_script(text: str) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _buffered(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
@@ -104,12 +104,13 @@ def _buffered(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
         yield "".join(buf)
 
 
-def _json_array(rows: Iterable) -> Iterator[str]:
-    """A JSON array written one row at a time: the same text as dumping the whole list."""
+def _json_array(rows: Iterable, batch: int = 500) -> Iterator[str]:
+    """A JSON array written ``batch`` rows at a time: the same text as dumping the whole list."""
+    rows = iter(rows)
     yield "["
     sep = ""
-    for row in rows:
-        yield sep + _dumps(row)
+    while chunk := list(islice(rows, batch)):
+        yield sep + _dumps(chunk)[1:-1]
         sep = ","
     yield "]"
 
@@ -387,6 +388,15 @@ def _frame(facilities, links, gaz: GeoNamesGazetteer) -> list[list[float]] | Non
     return [[max(min(lats) - 5, -85), max(min(lons) - 5, -180)], [min(max(lats) + 5, 85), min(max(lons) + 5, 180)]]
 
 
+def _elements(element, out: list | None = None) -> list[tuple]:
+    """Every element of a tree with a copy of its children."""
+    out = [] if out is None else out
+    out.append((element, element._children.copy()))
+    for child in element._children.values():
+        _elements(child, out)
+    return out
+
+
 def _renumber(m: folium.Map) -> None:
     """Give every element a sequential id instead of folium's random one."""
     counter = 0
@@ -426,12 +436,19 @@ def write_html(m: folium.Map, f: BinaryIO) -> None:
     """Write the map as one self-contained, deterministic HTML page (UTF-8) to the binary file
     ``f``: the page around the data blocks is rendered in memory, the blocks are streamed."""
     data = _data_script(m)
+    root = m.get_root()
+    # Rendering adds elements to the tree (each element's output to the page's parts, the layer
+    # control's hooks to the layers); they are taken away again, so that the same map renders
+    # the same page every time.
+    tree = _elements(root) + [(part, part._children.copy()) for part in (root.header, root.html, root.script)]
     data.markers = True
     try:
         _renumber(m)
-        page = m.get_root().render()
+        page = root.render()
     finally:
         data.markers = False
+        for element, children in tree:
+            element._children = children
     page = inline_assets(page)
     page = re.sub(r"[ \t]+\n", "\n", page)
     title = html.escape(getattr(m, "geomap_title", "geomap"))
