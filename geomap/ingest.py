@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .exc import InputError
 from .model import Article
@@ -171,14 +171,15 @@ def _normalise_newlines(text: str) -> str:
 
 def parse_text_article(text: str, *, article_id: str, path: str | None = None,
                        url: str | None = None, published: str | None = None,
-                       title: str | None = None) -> Article:
-    """Build an Article from plain text; the title is the first non-empty line unless given."""
+                       title: str | None = None, detect: Callable[[str], str] = detect_language) -> Article:
+    """Build an Article from plain text; the title is the first non-empty line unless given,
+    the language is ``detect(text)`` (:func:`detect_language` unless told)."""
     text = _normalise_newlines(text)
     if title is None:
         title = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     return Article(
         id=article_id, title=title, text=text, path=path, url=url,
-        published=published or find_date(text), language=detect_language(text),
+        published=published or find_date(text), language=detect(text),
     )
 
 
@@ -243,7 +244,7 @@ class _HTMLText(HTMLParser):
         return "\n".join(out).strip() + "\n"
 
 
-def _parse_html(text: str, *, article_id: str, path: str) -> Article:
+def _parse_html(text: str, *, article_id: str, path: str, detect: Callable[[str], str]) -> Article:
     parser = _HTMLText()
     parser.feed(text)
     parser.close()
@@ -254,10 +255,11 @@ def _parse_html(text: str, *, article_id: str, path: str) -> Article:
     if title and not body.startswith(title):
         body = f"{title}\n\n{body}"
     _check_length(body, path)
-    return parse_text_article(body, article_id=article_id, path=path, title=title or None)
+    return parse_text_article(body, article_id=article_id, path=path, title=title or None, detect=detect)
 
 
-def _record_to_article(rec: object, *, where: str, path: str, default_id: str) -> Article:
+def _record_to_article(rec: object, *, where: str, path: str, default_id: str,
+                       detect: Callable[[str], str]) -> Article:
     if not isinstance(rec, dict):
         raise InputError(f"{where}: expected a JSON object with 'text', got {type(rec).__name__}")
     text = rec.get("text")
@@ -278,7 +280,7 @@ def _record_to_article(rec: object, *, where: str, path: str, default_id: str) -
             raise InputError(f"{where}: 'published' must be an ISO date, got {rec.get('published')!r}")
     return parse_text_article(
         text, article_id=str(rid), path=path, url=url,
-        published=published, title=str(title) if title else None,
+        published=published, title=str(title) if title else None, detect=detect,
     )
 
 
@@ -296,7 +298,7 @@ def _loads(text: str, where: str, what: str) -> object:
 
 
 def _parse_json(text: str, *, path: Path, article_id: str, jsonl: bool,
-                skipped: list[InputError] | None) -> list[Article]:
+                skipped: list[InputError] | None, detect: Callable[[str], str]) -> list[Article]:
     articles: list[Article] = []
     if jsonl:
         for lineno, line in enumerate(text.split("\n"), 1):
@@ -306,7 +308,7 @@ def _parse_json(text: str, *, path: Path, article_id: str, jsonl: bool,
             try:
                 rec = _loads(line, where, "JSON line")
                 articles.append(_record_to_article(rec, where=where, path=str(path),
-                                                   default_id=f"{article_id}:{lineno}"))
+                                                   default_id=f"{article_id}:{lineno}", detect=detect))
             except InputError as err:
                 skip_or_raise(err, skipped)
         return articles
@@ -318,7 +320,7 @@ def _parse_json(text: str, *, path: Path, article_id: str, jsonl: bool,
         try:
             articles.append(_record_to_article(
                 rec, where=f"{path}[{i}]", path=str(path),
-                default_id=article_id if len(records) == 1 else f"{article_id}:{i + 1}"))
+                default_id=article_id if len(records) == 1 else f"{article_id}:{i + 1}", detect=detect))
         except InputError as err:
             skip_or_raise(err, skipped)
     return articles
@@ -355,9 +357,10 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def read_path(path: Path, *, article_id: str | None = None,
-              skipped: list[InputError] | None = None) -> list[Article]:
-    """Read one article file (several for JSON and JSON Lines).
+def read_path(path: Path, *, article_id: str | None = None, skipped: list[InputError] | None = None,
+              detect: Callable[[str], str] = detect_language) -> list[Article]:
+    """Read one article file (several for JSON and JSON Lines); ``detect`` gives an article's
+    language from its text.
 
     A bad record of a JSON or JSON Lines file raises :class:`InputError`, or with ``skipped``
     is logged, appended there and left out; a file that cannot be read at all always raises.
@@ -377,14 +380,15 @@ def read_path(path: Path, *, article_id: str | None = None,
         raise InputError(f"{path}: empty file")
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        return [_parse_html(text, article_id=article_id, path=str(path))]
+        return [_parse_html(text, article_id=article_id, path=str(path), detect=detect)]
     if suffix in (".json", ".jsonl"):
-        articles = _parse_json(text, path=path, article_id=article_id, jsonl=suffix == ".jsonl", skipped=skipped)
+        articles = _parse_json(text, path=path, article_id=article_id, jsonl=suffix == ".jsonl", skipped=skipped,
+                               detect=detect)
         if not articles and skipped is None:
             raise InputError(f"{path}: no articles in file")
         return articles
     _check_length(text, str(path))
-    return [parse_text_article(text, article_id=article_id, path=str(path))]
+    return [parse_text_article(text, article_id=article_id, path=str(path), detect=detect)]
 
 
 def _walk(folder: Path, skipped: list[InputError] | None) -> Iterator[Path]:
@@ -427,8 +431,11 @@ def _check_input(path: Path) -> None:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
 
 
-def read_articles(inputs: Iterable[str | Path], *, skipped: list[InputError] | None = None) -> list[Article]:
-    """Read every article under the given files and folders, in a stable order.
+def read_articles(inputs: Iterable[str | Path], *, skipped: list[InputError] | None = None,
+                  detect: Callable[[str], str] = detect_language) -> list[Article]:
+    """Read every article under the given files and folders, in a stable order. ``detect``
+    gives an article's language from its text (:func:`detect_language` unless told, e.g. a
+    memo of it: :meth:`geomap.cache.ReadingCache.languages`).
 
     Without ``skipped`` (strict), the first bad file or record raises. With it, each bad file
     (unreadable, binary, not UTF-8, empty, too large), bad record or JSON Lines line, and
@@ -455,7 +462,7 @@ def read_articles(inputs: Iterable[str | Path], *, skipped: list[InputError] | N
             found = [(path, None)]
         for f, article_id in found:
             try:
-                articles.extend(read_path(f, article_id=article_id, skipped=skipped))
+                articles.extend(read_path(f, article_id=article_id, skipped=skipped, detect=detect))
             except InputError as err:
                 skip_or_raise(err, skipped)
     unique: list[Article] = []

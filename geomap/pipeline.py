@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .cache import ReadingCache, article_key, encode_reading
 from .exc import InputError
 from .extract import ArticleReading, Extractor
-from .ingest import read_articles
+from .ingest import detect_language, read_articles
 from .model import Article
 from .export import DEFAULT_TITLE, ExportSettings, render_files
 from .filters import RecordFilter
@@ -133,10 +133,14 @@ def extract_records(inputs: Iterable[str | Path], *, extractor: Extractor | None
     ``keep_texts`` the records' articles keep no text either (the evidence keeps its quotes),
     so memory grows with the records, not with the corpus's text.
     """
-    articles: list[Article | None] = read_articles(inputs, skipped=skipped)
     gazetteer = extractor.geoparser.gazetteer if extractor else None
     opened, close = _open_cache(cache)
     try:
+        languages = opened.languages() if opened is not None else None
+        articles: list[Article | None] = read_articles(inputs, skipped=skipped,
+                                                       detect=languages or detect_language)
+        if languages is not None:
+            languages.save()
         keys = [article_key(a) for a in articles] if opened is not None else None
         # A build that only adds articles after those of an earlier one goes on from that
         # build's merged records (the texts are not in them, so only without keep_texts).

@@ -66,6 +66,26 @@ def test_adding_one_article_reads_only_it_and_matches_a_full_rebuild(corpus, tmp
     assert incremental != _outputs(tmp_path / "first")  # the new article shows
 
 
+
+def test_a_rebuild_detects_the_language_of_new_texts_only(corpus, tmp_path, monkeypatch):
+    import geomap.cache
+    from geomap.ingest import detect_language
+
+    detected: list[str] = []
+    monkeypatch.setattr(geomap.cache, "detect_language", lambda text: detected.append(detect_language(text)) or detected[-1])
+    spanish = tmp_path / "nuevo.txt"
+    spanish.write_text("Rusia y el Perú firmaron en Lima un acuerdo para el mantenimiento de los helicópteros Mi-17 "
+                       "de la Fuerza Aérea del Perú.\n", encoding="utf-8")
+    expected = {a.id: detect_language(a.text) for a in read_articles([corpus])}
+    with ReadingCache(tmp_path / "readings.sqlite") as cache:
+        first = build([corpus], tmp_path / "first", cache=cache).records.articles
+        assert len(detected) == len(expected)
+        detected.clear()
+        again = build([corpus, spanish], tmp_path / "again", cache=cache).records.articles
+        assert detected == ["es"]  # the new text's only: the others' are remembered
+    assert {a.id: a.language for a in first} == expected
+    assert {a.id: a.language for a in again} == {**expected, "nuevo.txt": "es"}
+
 def test_appending_an_article_goes_on_from_the_merged_records_and_matches_a_full_rebuild(corpus, tmp_path):
     last = tmp_path / "zz_appended.txt"  # sorts after every article of the corpus
     shutil.copy(NEW, last)
