@@ -78,8 +78,6 @@ def render_files(records: Records, formats: Iterable[str], settings: ExportSetti
     """Render the formats: file name -> text or bytes, in memory. With ``streamed``, the HTML
     page is instead a writer (see :func:`geomap.output.write_outputs`) that streams its records
     data into the file, so that the page of a big corpus is never whole in memory."""
-    from ..render.interactive import build_map, render_html, write_html
-
     gaz = gazetteer or get_gazetteer()
     files: dict[str, str | bytes | Writer] = {}
     drawn = page = None
@@ -87,6 +85,8 @@ def render_files(records: Records, formats: Iterable[str], settings: ExportSetti
     def html_map():
         nonlocal drawn
         if drawn is None:
+            from ..render.interactive import build_map
+
             drawn = build_map(records, title=settings.title, tiles=settings.tiles,
                               include_speculative=settings.include_speculative, gazetteer=gaz)
         return drawn
@@ -94,13 +94,19 @@ def render_files(records: Records, formats: Iterable[str], settings: ExportSetti
     def html_page() -> str:
         nonlocal page
         if page is None:
+            from ..render.interactive import render_html
+
             page = render_html(html_map())
         return page
 
     for fmt in formats:
         log.info("rendering %s", fmt)
-        if fmt == "html":
-            files[f"{settings.stem}.html"] = partial(write_html, html_map()) if streamed else html_page()
+        if fmt == "html" and streamed:
+            from ..render.interactive import write_html
+
+            files[f"{settings.stem}.html"] = partial(write_html, html_map())
+        elif fmt == "html":
+            files[f"{settings.stem}.html"] = html_page()
         elif fmt == "embed":
             from .embed import embed_snippet
 
