@@ -68,3 +68,20 @@ def test_countries_come_from_a_small_file_without_loading_the_index():
     assert warm.country("XX") is None
     index = first.data.country_entry
     assert {cc: warm.country(cc) for cc in index} == {cc: first.entry(i) for cc, i in index.items()}
+
+
+def test_a_gazetteer_index_that_names_other_code_is_refused_before_anything_runs(capsys):
+    import pickle
+
+    from geomap.geocode import gazetteer
+
+    class Payload:
+        def __reduce__(self):
+            return (print, ("this must never run",))
+
+    with pytest.raises(pickle.UnpicklingError, match="builtins.print"):
+        gazetteer._unpickle(pickle.dumps(Payload()))
+    assert "must never run" not in capsys.readouterr().out
+    # the real index, pickled as the user cache holds it, loads through the same restricted reader
+    compiled = gazetteer.get_gazetteer().data
+    assert gazetteer._unpickle(pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)) == compiled

@@ -9,6 +9,7 @@ versioned by geomap's and the data's versions.
 from __future__ import annotations
 
 import gc
+import io
 import json
 import logging
 import math
@@ -316,12 +317,25 @@ def _as_gazetteer_error(what: str, make: Callable[[], T]) -> T:
 def _unpickle(data: bytes) -> _Compiled:
     gc.disable()  # no collection pauses while a million objects are unpickled
     try:
-        compiled = pickle.loads(data)
+        compiled = _IndexUnpickler(io.BytesIO(data)).load()
     finally:
         gc.enable()
     if not isinstance(compiled, _Compiled):
         raise ValueError("not a geomap gazetteer index")
     return compiled
+
+
+class _IndexUnpickler(pickle.Unpickler):
+    """Rebuilds only what a compiled index holds (see the pickle documentation's "Restricting
+    Globals"): a file in the cache folder is data, never code. Anything else raises, and the
+    index is compiled again."""
+
+    _ALLOWED = {("geomap.geocode.gazetteer", "_Compiled"), ("array", "array"), ("array", "_array_reconstructor")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self._ALLOWED:
+            raise pickle.UnpicklingError(f"a gazetteer index may not hold {module}.{name}")
+        return super().find_class(module, name)
 
 
 class GeoNamesGazetteer:
