@@ -431,9 +431,8 @@ def test_sigint_and_sigkill_at_real_moments(versions):
     """A user's Ctrl-C while reading, and a SIGKILL the moment a temporary file appears."""
     out = fresh_out(versions, "interrupted")
     cache = out.parent / "interrupted-readings.sqlite"  # empty: the articles must really be read
-    # Two hundred articles to read: the signal lands while they are read even on a busy machine.
-    proc = subprocess.Popen([str(GEOMAP), "-v", "build", str(SEEDS[1]), str(SEEDS[2]), str(ROOT / "tests" / "data" / "articles"),
-                             "--out", str(out), "--cache", str(cache)], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([str(GEOMAP), "-v", "build", str(SEEDS[1]), str(SEEDS[2]), "--out", str(out),
+                             "--cache", str(cache)], stderr=subprocess.PIPE, text=True)
     lines = []
     while not any("from the readings cache" in ln for ln in lines):  # the articles are being read now
         lines.append(proc.stderr.readline())
