@@ -431,8 +431,11 @@ def test_sigint_and_sigkill_at_real_moments(versions):
     """A user's Ctrl-C while reading, and a SIGKILL the moment a temporary file appears."""
     out = fresh_out(versions, "interrupted")
     cache = out.parent / "interrupted-readings.sqlite"  # empty: the articles must really be read
+    # Ctrl-C as a terminal delivers it, even when this suite runs as a background job (whose
+    # children inherit SIGINT ignored, and Python then leaves it ignored).
     proc = subprocess.Popen([str(GEOMAP), "-v", "build", str(SEEDS[1]), str(SEEDS[2]), "--out", str(out),
-                             "--cache", str(cache)], stderr=subprocess.PIPE, text=True)
+                             "--cache", str(cache)], stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     while not any("from the readings cache" in ln for ln in lines):  # the articles are being read now
         lines.append(proc.stderr.readline())
