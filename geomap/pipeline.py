@@ -16,7 +16,7 @@ from .ingest import detect_language, read_articles
 from .model import Article
 from .export import DEFAULT_TITLE, ExportSettings, render_files
 from .filters import RecordFilter
-from .output import geojson_writers, write_outputs
+from .output import write_outputs
 from .records import Records, RecordsBuilder
 from .serialize import SerializationError
 
@@ -250,7 +250,4 @@ def render_outputs(records: Records, out_dir: str | Path, *, title: str = DEFAUL
     files are streamed to their temporary files feature by feature and the HTML page's records
     data row by row; the others are rendered in memory first."""
     settings = settings or ExportSettings(title=title, tiles=tiles, include_speculative=include_speculative)
-    files = render_files(records, [f for f in formats if f != "geojson"], settings, streamed=True)
-    if "geojson" in formats:
-        files.update(geojson_writers(records))
-    return write_outputs(files, Path(out_dir))
+    return write_outputs(render_files(records, formats, settings, streamed=True), Path(out_dir))

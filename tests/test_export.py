@@ -315,3 +315,16 @@ def test_named_regions_frame_their_main_land():
     sa = region_extent("south america")
     assert (round(sa.west), round(sa.south), round(sa.east), round(sa.north)) == (-81, -55, -35, 12)
     assert region_extent("Peru").west > -82 and region_extent("PE").north < 0.5
+
+
+
+def test_geojson_export_writes_the_same_files_as_the_build(tmp_path):
+    """Both stream the records feature by feature into their files."""
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    built = geomap("build", seeds, "--out", tmp_path / "built")
+    exported = geomap("export", seeds, "-f", "geojson", "--out", tmp_path / "exported")
+    assert built.returncode == 0 and exported.returncode == 0, built.stderr + exported.stderr
+    assert sorted(p.name for p in (tmp_path / "exported").glob("*.*json")) == \
+        ["facilities.geojson", "places.geojson", "relationships.geojson"]
+    for name in ("places.geojson", "facilities.geojson", "relationships.geojson"):
+        assert (tmp_path / "exported" / name).read_bytes() == (tmp_path / "built" / name).read_bytes(), name

@@ -76,8 +76,9 @@ def file_names(fmt: str, stem: str = "footprint") -> list[str]:
 def render_files(records: Records, formats: Iterable[str], settings: ExportSettings = ExportSettings(),
                  gazetteer: GeoNamesGazetteer | None = None, *, streamed: bool = False) -> dict[str, str | bytes | Writer]:
     """Render the formats: file name -> text or bytes, in memory. With ``streamed``, the HTML
-    page is instead a writer (see :func:`geomap.output.write_outputs`) that streams its records
-    data into the file, so that the page of a big corpus is never whole in memory."""
+    page and the GeoJSON files are instead writers (see :func:`geomap.output.write_outputs`)
+    that stream the records into their files, so that the outputs of a big corpus are never
+    whole in memory."""
     gaz = gazetteer or get_gazetteer()
     files: dict[str, str | bytes | Writer] = {}
     drawn = page = None
@@ -112,6 +113,10 @@ def render_files(records: Records, formats: Iterable[str], settings: ExportSetti
 
             files[f"{settings.stem}.embed.html"] = embed_snippet(
                 None if settings.embed_src else html_page(), title=settings.title, src=settings.embed_src)
+        elif fmt == "geojson" and streamed:
+            from ..output import geojson_writers
+
+            files.update(geojson_writers(records, gaz))
         elif fmt == "geojson":
             from ..output import dumps, to_geojson
 
