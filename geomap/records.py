@@ -7,7 +7,6 @@ gives. Records are sorted and identified deterministically.
 
 from __future__ import annotations
 
-import gc
 import math
 import pickle
 import re
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from .geocode.gazetteer import GeoNamesGazetteer, get_gazetteer, km
 from .model import STATUS_ORDER, Article, Evidence, Facility, Relationship, Toponym
-from .serialize import SerializationError
+from .serialize import SerializationError, unpickle_only
 
 if TYPE_CHECKING:  # the coder is imported only where articles are read, not to render records
     from .extract import ArticleReading, ReportedFacility
@@ -283,15 +282,7 @@ class RecordsBuilder:
         """A builder from what :meth:`snapshot` wrote, read from the binary file ``f``. Only
         geomap's record classes and plain containers are rebuilt: bytes that name anything
         else raise SerializationError, and so do bytes that cannot be read."""
-        gc.disable()  # no collection pauses while a million objects are rebuilt
-        try:
-            builder = _SnapshotUnpickler(f).load()
-        except SerializationError:
-            raise
-        except Exception as err:  # truncated or foreign bytes, or a file that fails
-            raise SerializationError(f"not a records snapshot ({err})") from err
-        finally:
-            gc.enable()
+        builder = unpickle_only(f, _SNAPSHOT_CLASSES, "a records snapshot")
         if not isinstance(builder, cls):
             raise SerializationError("not a records snapshot")
         builder.gazetteer = gazetteer or get_gazetteer()
@@ -395,23 +386,15 @@ class RecordsBuilder:
         return out
 
 
-class _SnapshotUnpickler(pickle.Unpickler):
-    """Rebuilds only the classes a records snapshot holds (see the pickle documentation's
-    "Restricting Globals"): a cache file is data, never code."""
-
-    _ALLOWED = {
-        ("geomap.records", name) for name in
-        ("RecordsBuilder", "Place", "Mentions", "_FacilityGroup", "_FacilityReports", "_RelationGroup")
-    } | {("geomap.model", name) for name in ("Article", "Evidence", "Toponym")} | {
-        ("collections", "Counter"), ("collections", "defaultdict"), ("builtins", "dict"), ("builtins", "list"),
-        ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "tuple"), ("array", "array"),
-        ("array", "_array_reconstructor"), ("copyreg", "_reconstructor"), ("builtins", "object"),
-    }
-
-    def find_class(self, module: str, name: str):
-        if (module, name) not in self._ALLOWED:
-            raise SerializationError(f"a records snapshot may not hold {module}.{name}")
-        return super().find_class(module, name)
+# The classes a records snapshot holds: geomap's record classes and plain containers.
+_SNAPSHOT_CLASSES = frozenset({
+    ("geomap.records", name) for name in
+    ("RecordsBuilder", "Place", "Mentions", "_FacilityGroup", "_FacilityReports", "_RelationGroup")
+} | {("geomap.model", name) for name in ("Article", "Evidence", "Toponym")} | {
+    ("collections", "Counter"), ("collections", "defaultdict"), ("builtins", "dict"), ("builtins", "list"),
+    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "tuple"), ("array", "array"),
+    ("array", "_array_reconstructor"), ("copyreg", "_reconstructor"), ("builtins", "object"),
+})
 
 
 def build_records(readings: Iterable[ArticleReading], gazetteer: GeoNamesGazetteer | None = None) -> Records:

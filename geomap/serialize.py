@@ -9,20 +9,49 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
+import gc
+import pickle
 import sys
 import types
 import typing
 from functools import lru_cache
-from typing import Callable
+from typing import BinaryIO, Callable
 
 __all__ = ["to_jsonable", "from_jsonable", "converter", "type_hints", "to_rows", "row_converter",
-           "SerializationError"]
+           "unpickle_only", "SerializationError"]
 
 _SCALARS = (str, int, float, bool, type(None))
 
 
 class SerializationError(ValueError):
     """Stored data that does not fit the dataclass it should rebuild."""
+
+
+def unpickle_only(f: BinaryIO, allowed: frozenset[tuple[str, str]], what: str) -> object:
+    """The object pickled in the binary file ``f``, rebuilding only the classes ``allowed``
+    names as (module, name) (the pickle documentation's "Restricting Globals"): a cache file is
+    data, never code. A file that names anything else, or cannot be read, raises
+    SerializationError naming ``what``. Collection pauses while the objects are rebuilt."""
+    gc.disable()
+    try:
+        return _RestrictedUnpickler(f, allowed, what).load()
+    except SerializationError:
+        raise
+    except Exception as err:  # truncated or foreign bytes, or a file that fails
+        raise SerializationError(f"not {what} ({err})") from err
+    finally:
+        gc.enable()
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    def __init__(self, f: BinaryIO, allowed: frozenset[tuple[str, str]], what: str) -> None:
+        super().__init__(f)
+        self._allowed, self._what = allowed, what
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self._allowed:
+            raise SerializationError(f"{self._what} may not hold {module}.{name}")
+        return super().find_class(module, name)
 
 
 def to_jsonable(value):

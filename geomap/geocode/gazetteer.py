@@ -8,7 +8,6 @@ versioned by geomap's and the data's versions.
 
 from __future__ import annotations
 
-import gc
 import io
 import json
 import logging
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple, TypeVar
 
 from ..exc import GazetteerError
 from ..resources import data_fingerprint, read_json, read_tsv
+from ..serialize import unpickle_only
 from ..usercache import cache_dir, load_or_build, package_version
 
 if TYPE_CHECKING:
@@ -315,27 +315,16 @@ def _as_gazetteer_error(what: str, make: Callable[[], T]) -> T:
 
 
 def _unpickle(data: bytes) -> _Compiled:
-    gc.disable()  # no collection pauses while a million objects are unpickled
-    try:
-        compiled = _IndexUnpickler(io.BytesIO(data)).load()
-    finally:
-        gc.enable()
+    """The compiled index from its cached bytes: only the index's own classes are rebuilt, so a
+    file in the cache folder never runs code (one that names anything else is compiled again)."""
+    compiled = unpickle_only(io.BytesIO(data), _INDEX_CLASSES, "a gazetteer index")
     if not isinstance(compiled, _Compiled):
         raise ValueError("not a geomap gazetteer index")
     return compiled
 
 
-class _IndexUnpickler(pickle.Unpickler):
-    """Rebuilds only what a compiled index holds (see the pickle documentation's "Restricting
-    Globals"): a file in the cache folder is data, never code. Anything else raises, and the
-    index is compiled again."""
-
-    _ALLOWED = {("geomap.geocode.gazetteer", "_Compiled"), ("array", "array"), ("array", "_array_reconstructor")}
-
-    def find_class(self, module: str, name: str):
-        if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(f"a gazetteer index may not hold {module}.{name}")
-        return super().find_class(module, name)
+_INDEX_CLASSES = frozenset({("geomap.geocode.gazetteer", "_Compiled"), ("array", "array"),
+                            ("array", "_array_reconstructor")})
 
 
 class GeoNamesGazetteer:
