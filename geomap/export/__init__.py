@@ -11,15 +11,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import partial
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..exc import ConfigurationError
 from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
-from ..output import Writer
 from ..records import Records
 from .extent import Extent, parse_bbox, region_extent
 from ..render.style import DEFAULT_TITLE
 from .static import SIZES, STATIC_FORMATS, StaticOptions
+
+if TYPE_CHECKING:  # the writers' module is imported only when something is written
+    from ..output import Writer
 
 __all__ = ["FORMATS", "DEFAULT_TITLE", "ExportSettings", "parse_formats", "render_files", "file_names",
            "Extent", "parse_bbox", "region_extent", "SIZES"]
