@@ -43,7 +43,7 @@ from .exc import ConfigurationError
 from .extract import ArticleReading
 from .ingest import detect_language
 from .model import Article
-from .serialize import SerializationError, row_converter, to_rows, type_hints
+from .serialize import SerializationError, compact_json, row_converter, to_rows, type_hints
 from .usercache import cache_dir, package_version
 
 __all__ = ["ReadingCache", "LanguageMemo", "article_key", "code_version", "default_cache_path", "encode_reading", "decode_reading"]
@@ -116,7 +116,7 @@ def encode_reading(reading: ArticleReading) -> bytes:
     """The reading without its article (the key stands for it), as compressed JSON rows: each
     record a list of its field values (see :func:`geomap.serialize.to_rows`)."""
     data = [to_rows(getattr(reading, name)) for name in _READING_FIELDS]
-    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    return zlib.compress(compact_json(data).encode("utf-8"), 1)
 
 
 def decode_reading(blob: bytes, article: Article) -> ArticleReading:

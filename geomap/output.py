@@ -22,6 +22,7 @@ from .model import (FACILITY_KINDS, PLACE_KINDS, PRECISIONS, RELATIONSHIP_KINDS,
                     Facility, Relationship)
 from .records import Place, Records, evidence_dicts
 from .resources import read_json_file
+from .serialize import compact_json
 
 __all__ = ["to_geojson", "geojson_writers", "Writer", "read_records", "dumps", "write_atomically", "write_outputs", "output_lock", "OUTPUT_FILES",
            "RECORD_FILES", "COORDINATE_DECIMALS", "LOCK_FILE"]
@@ -108,7 +109,6 @@ def geojson_writers(records: Records, gazetteer: GeoNamesGazetteer | None = None
     return {name: writer(name) for name in RECORD_FILES}
 
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _collection_text(head: dict, features: Iterable[dict]) -> Iterator[str]:
@@ -120,9 +120,9 @@ def _collection_text(head: dict, features: Iterable[dict]) -> Iterator[str]:
         yield f'{start}, "features": []}}\n'
         return
     yield f'{start}, "features": [\n'
-    yield _COMPACT.encode(first)
+    yield compact_json(first)
     for feature in features:
-        yield ",\n" + _COMPACT.encode(feature)
+        yield ",\n" + compact_json(feature)
     yield "\n]}\n"
 
 

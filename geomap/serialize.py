@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import gc
+import json
 import pickle
 import sys
 import types
@@ -18,9 +19,13 @@ from functools import lru_cache
 from typing import BinaryIO, Callable
 
 __all__ = ["to_jsonable", "from_jsonable", "converter", "type_hints", "to_rows", "row_converter",
-           "unpickle_only", "SerializationError"]
+           "unpickle_only", "compact_json", "SerializationError"]
 
 _SCALARS = (str, int, float, bool, type(None))
+
+# JSON text without spaces or escapes of non-ASCII characters: the one form every compact file,
+# data block and cache row of geomap is written in.
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class SerializationError(ValueError):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import tempfile
 from typing import Callable
@@ -16,6 +15,7 @@ from typing import Callable
 from ..exc import RenderError
 from ..geocode.gazetteer import GeoNamesGazetteer, get_gazetteer
 from ..records import Records, evidence_dicts
+from ..serialize import compact_json
 
 __all__ = ["record_tables", "to_csv", "to_geopackage", "LAYERS"]
 
@@ -26,11 +26,7 @@ GEOMETRY_TYPES = {"places": "Point", "facilities": "Point", "relationships": "Li
 FIXED_TIMESTAMP = "2000-01-01T00:00:00.000Z"
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def record_tables(records: Records, list_text: Callable[[list[str]], str] = _json,
+def record_tables(records: Records, list_text: Callable[[list[str]], str] = compact_json,
                   gazetteer: GeoNamesGazetteer | None = None) -> dict[str, list[dict]]:
     """Rows per layer; each row's ``geometry`` is a shapely geometry or None."""
     from shapely.geometry import LineString, Point
@@ -39,7 +35,7 @@ def record_tables(records: Records, list_text: Callable[[list[str]], str] = _jso
     places = [{
         "id": p.id, "name": p.name, "kind": p.kind, "country": p.country, "precision": p.precision,
         "gazetteer_id": p.gazetteer_id, "n_mentions": len(p.mentions),
-        "mentions": _json(sorted(p.mentions, key=lambda m: (m["article"], m["start"]))),
+        "mentions": compact_json(sorted(p.mentions, key=lambda m: (m["article"], m["start"]))),
         "lon": p.lon, "lat": p.lat, "geometry": Point(p.lon, p.lat),
     } for p in records.places]
     facilities = [{
@@ -47,7 +43,7 @@ def record_tables(records: Records, list_text: Callable[[list[str]], str] = _jso
         "supplier": f.supplier, "host": f.host, "operators": list_text(f.operators),
         "equipment": list_text(f.equipment), "status": f.status, "year": f.year, "precision": f.precision,
         "place_id": f.place_id, "speculative": f.speculative, "curated": f.curated, "n_reports": len(f.evidence),
-        "evidence": _json(evidence_dicts(f.evidence)), "lon": f.lon, "lat": f.lat,
+        "evidence": compact_json(evidence_dicts(f.evidence)), "lon": f.lon, "lat": f.lat,
         "geometry": Point(f.lon, f.lat) if f.lat is not None and f.lon is not None else None,
     } for f in records.facilities]
     relationships = []
@@ -57,7 +53,7 @@ def record_tables(records: Records, list_text: Callable[[list[str]], str] = _jso
             "id": r.id, "supplier": r.supplier, "recipient": r.recipient, "kind": r.kind, "status": r.status,
             "year": r.year, "equipment": list_text(r.equipment), "organizations": list_text(r.organizations),
             "facility_id": r.facility_id, "speculative": r.speculative, "curated": r.curated,
-            "n_reports": len(r.evidence), "evidence": _json(evidence_dicts(r.evidence)),
+            "n_reports": len(r.evidence), "evidence": compact_json(evidence_dicts(r.evidence)),
             "geometry": LineString([(lon, lat) for lat, lon in arc]) if arc else None,
         })
     return {"places": places, "facilities": facilities, "relationships": relationships}

@@ -17,7 +17,6 @@ import dataclasses
 import hashlib
 import html
 import io
-import json
 import re
 import zlib
 from collections import Counter
@@ -36,6 +35,7 @@ from ..model import STATUS_ORDER
 from ..output import COORDINATE_DECIMALS
 from ..records import Records
 from ..resources import read_json
+from ..serialize import compact_json
 from .assets import INLINE_PREFIX, inline_assets
 from .style import DEFAULT_TITLE, for_script, supplier_colors  # one definition of the look for every renderer
 
@@ -87,9 +87,6 @@ def _escaped_for_script(text: str) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
 def _buffered(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
     """The pieces joined into chunks of about ``size`` characters."""
     buf: list[str] = []
@@ -110,7 +107,7 @@ def _json_array(rows: Iterable, batch: int = 500) -> Iterator[str]:
     yield "["
     sep = ""
     while chunk := list(islice(rows, batch)):
-        yield sep + _dumps(chunk)[1:-1]
+        yield sep + compact_json(chunk)[1:-1]
         sep = ","
     yield "]"
 
@@ -280,16 +277,16 @@ class _PageData:
                    list(arc[-1]), self.quotes.rows(r.evidence)]
 
     def _payload_pieces(self) -> Iterator[str]:
-        yield _dumps(self.head)[:-1]
+        yield compact_json(self.head)[:-1]
         yield ',"articles":'
         yield from _json_array([a.id, a.title, a.published, a.url] for a in self.records.articles)
         yield ',"quote_articles":'
         yield from _json_array(self.quotes.articles)
-        yield f',"facility_fields":{_dumps(FACILITY_FIELDS)},"facilities":'
+        yield f',"facility_fields":{compact_json(FACILITY_FIELDS)},"facilities":'
         yield from _json_array(self._facility_rows())
-        yield f',"link_fields":{_dumps(LINK_FIELDS)},"links":'
+        yield f',"link_fields":{compact_json(LINK_FIELDS)},"links":'
         yield from _json_array(self._link_rows())
-        yield "," + _dumps(self.tail)[1:]
+        yield "," + compact_json(self.tail)[1:]
 
     def payload_chunks(self) -> Iterator[str]:
         """The data block's JSON text, escaped for a script element, in chunks."""
