@@ -239,6 +239,29 @@ def _words(patterns: list[str], flags: int = re.I) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{joined})(?![\w])", flags)
 
 
+def literal_alternation(words) -> str:
+    """A pattern matching any of ``words`` (literal strings), the longest that fits first, as a
+    character trie: ``(?:Ab(?:c)?|X)`` for Ab, Abc and X. All the words that can match at one
+    place lie on one path of the trie, so it matches what the longest-first alternation of the
+    words matches, but tries one branch per character instead of every word."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        inner = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{inner})?" if ends else inner
+
+    return pattern(trie)
+
+
 @dataclass
 class Dictionaries:
     """Compiled dictionaries; build with :func:`load_dictionaries`."""
@@ -343,14 +366,10 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
     english = {form: cc.upper() for cc, lang, form in demonym_rows if lang == "en"}
     english |= {form.strip(): cc.strip().upper() for form, _, cc in
                 (str(item).partition("=") for item in trig.get("origin_abbreviations", []))}
-    origin_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(english, key=lambda f: (-len(f), f)))
-                           + r")-(?:made|built|designed|supplied|manufactured|produced|origin)\b") if english else None
-    lower_re = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(lowercase, key=lambda f: (-len(f), f)))
-                          + r")(?![\w-])") if lowercase else None
-    actor_re = None
-    if actors:
-        alternatives = "|".join(re.escape(a) for a in sorted(actors, key=lambda a: (-len(a), a)))
-        actor_re = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    origin_re = re.compile(rf"(?<![\w-])({literal_alternation(english)})"
+                           r"-(?:made|built|designed|supplied|manufactured|produced|origin)\b") if english else None
+    lower_re = re.compile(rf"(?<![\w-])(?:{literal_alternation(lowercase)})(?![\w-])") if lowercase else None
+    actor_re = re.compile(rf"(?<![\w-])(?:{literal_alternation(actors)})(?![\w-])") if actors else None
     try:
         return Dictionaries(
             actors=actors,

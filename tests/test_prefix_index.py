@@ -54,3 +54,38 @@ def test_indexed_scan_matches_every_pattern_scan(dictionaries):
                 assert not expected or key in possible
                 checked += bool(expected)
     assert checked > 1000  # the texts do exercise the patterns
+
+
+def test_trie_alternations_match_the_longest_first_alternation(dictionaries):
+    """The actors, Spanish/Portuguese demonyms and "<demonym>-made" patterns are written as
+    character tries; they match exactly what the plain longest-first alternation of the same
+    words matches, wherever a match starts and ends."""
+    import re
+
+    def longest_first(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+    plain = {
+        "actors": re.compile(rf"(?<![\w-])(?:{longest_first(dictionaries.actors)})(?![\w-])"),
+        "demonyms": re.compile(rf"(?<![\w-])(?:{longest_first(dictionaries.lowercase_demonyms)})(?![\w-])"),
+        "origin": re.compile(rf"(?<![\w-])({longest_first(dictionaries.origin_adjectives)})"
+                             r"-(?:made|built|designed|supplied|manufactured|produced|origin)\b"),
+    }
+    trie = {"actors": dictionaries.actor_re, "demonyms": dictionaries.lowercase_demonym_re,
+            "origin": dictionaries.origin_adjective_re}
+    # names that are prefixes of longer ones must give the longer one where it fits
+    extra = ("Rosoboronexport and Rosoboronexport's agents; Hindustan Aeronautics Limited, Hindustan "
+             "Aeronautics; Korea Aerospace Industries; Chinese-made, South Korean-built; "
+             "fragatas surcoreanas, técnicos rusos, rusa-")
+    rng = random.Random(11)
+    found = 0
+    for text in _texts() + [extra]:
+        for name, rx in trie.items():
+            expected = [(m.span(), m.groups()) for m in plain[name].finditer(text)]
+            assert [(m.span(), m.groups()) for m in rx.finditer(text)] == expected, name
+            found += len(expected)
+            for start, end in _ranges(text, rng):  # bounded scans too
+                for q in range(start, min(end, start + 300)):
+                    a, b = plain[name].match(text, q, end), rx.match(text, q, end)
+                    assert (a and a.span()) == (b and b.span()), (name, q, end)
+    assert found > 500
