@@ -327,6 +327,7 @@ class _ArticleScan:
                 at[i].append(q)
         self.at = at
         self._within: dict[tuple[int, int], set[int]] = {}
+        self._spans: dict[tuple[re.Pattern[str], int, int], list[tuple[int, int]]] = {}
         order = sorted(range(len(cands)), key=lambda i: cands[i].start)
         self._cand_order = order
         self._cand_starts = [cands[i].start for i in order]
@@ -353,6 +354,14 @@ class _ArticleScan:
 
     def search(self, rx: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
         return next(iter(self.finditer(rx, start, end)), None)
+
+    def spans(self, rx: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+        """The spans of ``rx.finditer(text, start, end)``, found once per article."""
+        key = (rx, start, end)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = [m.span() for m in rx.finditer(self.text, start, end)]
+        return found
 
     def within(self, start: int, end: int) -> set[int]:
         """The patterns that can match somewhere in text[start:end] (the unindexed ones too)."""
@@ -900,12 +909,15 @@ class Extractor:
 
     def _clause(self, text: str, sent: Sentence, pos: int, breaks: re.Pattern = _CLAUSE_BREAK) -> tuple[int, int]:
         """The (start, end) of the clause of ``sent`` around ``pos``, between ``breaks``."""
+        scan = self._scan_of(text)
+        spans = scan.spans(breaks, sent.start, sent.end) if scan is not None else [
+            m.span() for m in breaks.finditer(text, sent.start, sent.end)]
         start, end = sent.start, sent.end
-        for m in breaks.finditer(text, sent.start, sent.end):
-            if m.end() <= pos:
-                start = m.end()
-            elif m.start() >= pos:
-                end = m.start()
+        for b0, b1 in spans:
+            if b1 <= pos:
+                start = b1
+            elif b0 >= pos:
+                end = b0
                 break
         return start, end
 
