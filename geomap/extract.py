@@ -139,7 +139,7 @@ _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^�
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
 _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
-    r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:aron|[oó])|"
+    r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:an|aron|ar[aá]n|[oó])|"
     r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|"
     r"recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
     r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram|"
@@ -754,6 +754,8 @@ class Extractor:
                     noun_before = None  # "helicópteros hondureños": the fleet's owner, not its maker
                 if noun_before and noun_before.group(1) and _INSTITUTION_BEFORE.search(text, sent.start, noun_before.start()):
                     noun_before = None  # "academias militares rusas": the schools' country, not people
+                if noun_before and _ALONGSIDE.search(text, max(sent.start, noun_before.start() - 20), noun_before.start()):
+                    noun_before = None  # "ejercicios con las Fuerzas Armadas peruanas": the partner, not the provider
                 if noun_before and a.source == "demonym" and a.country not in trainees:
                     # Spanish/Portuguese order: "técnicos rusos", "empresas surcoreanas", "militares argentinos"
                     if training and noun_before.group(1) and (receiving and a.start < trained_at or a.start > trained_at):

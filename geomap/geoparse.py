@@ -379,7 +379,8 @@ class Geoparser:
         """In a Spanish or Portuguese article, one of that language's 200 most common words
         ("Para", "Según") names only a country or a region, and one of its 1,000 most common
         ("Centro", "Congreso") only those, a first-level area or a place of 100,000 people
-        (frequent names such as Madrid or Lima are among those words too)."""
+        (frequent names such as Madrid or Lima are among those words too); after a lower-case
+        article, so does one of its 8,000 most common ("la Marina" is the navy, "la Habana" Havana)."""
         if language not in ("es", "pt") or cand.demonym or cand.compound:
             return True
         top = cand.entries[0]
@@ -391,7 +392,10 @@ class Geoparser:
             return True
         first = doc.words[i]
         word = _strip_possessive(first).lower()
-        if top.kind in ("country", "region", "water") or word not in _common_words(_OWN_LANGUAGE_WORDS, language) \
+        # after a lower-case article, any common noun is read as one ("la Marina", "o Exército")
+        after_article = i > 0 and doc.words[i - 1] in _ARTICLES and doc.text[doc.ends[i - 1]:doc.starts[i]] == " "
+        common = _common_words(_COMMON_CACHED if after_article else _OWN_LANGUAGE_WORDS, language)
+        if top.kind in ("country", "region", "water") or word not in common \
                 or self.gazetteer.is_abbreviation(cand.key, first):
             return True
         if word in _common_words(_FUNCTION_WORDS, language):
