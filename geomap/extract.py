@@ -73,6 +73,11 @@ _NO_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:pressure|objections?|opposition|
 _DEAL_WITH = re.compile(r"\b(?:deals?|agreements?|contracts?|accords?|pacts?|memorand(?:um|a)|MoUs?)\s+with\s+(?:the\s+)?$", re.I)
 # "drones for use against Ukraine": an adversary, not a recipient (sanctions "against" a country aside)
 _AGAINST_BEFORE = re.compile(r"\b(?:against|contra)\s+(?:the\s+)?$", re.I)
+# "fearing US sanctions", "under the threat of sanctions": sanctions feared, not imposed
+_FEARED_BEFORE = re.compile(
+    r"\b(?:fear(?:s|ed|ing)?|for fear of|threat(?:s|ened)? of|risk(?:s|ed|ing)?(?: of)?|(?:to )?avoid(?:ing)?|wary of|"
+    r"exposure to|(?:could|would|might|may) (?:face|trigger|draw|incur)|temor a|miedo a|riesgo de|amenaza de|evitar|"
+    r"medo de|risco de|amea[cç]a de)\s+(?:[\w.-]+\s+){0,3}$", re.I)
 # "previously operated by India": a former owner, not a party to the deal reported
 _FORMER_OWNER_BEFORE = re.compile(r"\b(?:previously|formerly|once|originally)\s+(?:operated|flown|used|owned)\s+by\s+(?:the\s+)?$", re.I)
 _AND_GAP = re.compile(r"\s*(?:and|y|e)(?:\s+the)?\s*", re.I)  # "Slovenia and the Netherlands"
@@ -987,6 +992,11 @@ class Extractor:
                        host: str | None = None):
         text = article.text
         triggers = self._triggers(text, sent)
+        feared = [(m.start(), t1) for t0, t1, kind in triggers if kind == "sanctions"
+                  and (m := _FEARED_BEFORE.search(text, max(sent.start, t0 - 60), t0))]
+        if feared:  # what is feared is not reported, and whoever would impose it takes no part
+            triggers = [t for t in triggers if not any(f0 <= t[0] < f1 for f0, f1 in feared)]
+            actors = [a for a in actors if not any(f0 <= a.start < f1 for f0, f1 in feared)]
         generics = [g for g in self._finditer(self.d.generic, text, sent.start, sent.end)
                     if not (g.start() > sent.start and _NAMED_BODY.fullmatch(g.group()))]
         facility_hits = self._facility_hits(text, sent)

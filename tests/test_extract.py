@@ -221,6 +221,29 @@ def test_each_supplier_of_a_list(extractor):
     assert {("FR", "EG", "arms_transfer"), ("IT", "EG", "arms_transfer"), ("DE", "EG", "arms_transfer")} <= got
 
 
+def test_feared_sanctions_are_no_sanctions(extractor):
+    got = coded(extractor, "Test\n\nIn 2022 the government in Manila cancelled a contract for 16 Mi-17 helicopters "
+                           "from Russia, fearing US sanctions. A 2018 contract for 11 Russian Su-35s was abandoned "
+                           "in 2021 under the threat of US sanctions.\n\nWashington imposed sanctions on "
+                           "Rosoboronexport in 2018.")
+    assert ("RU", "PH", "arms_transfer") in got
+    assert ("US", "RU", "sanctions") in got  # the sanctions imposed are still read
+    assert not any(k == "sanctions" and r in ("PH", "US") for _s, r, k in got)
+    assert not any(r == "US" for _s, r, _k in got)
+
+
+def test_spanish_trainees_and_exercise_partners(extractor):
+    got = coded(extractor, "Prueba\n\nUnos cuarenta ingenieros navales peruanos completan desde marzo un periodo "
+                           "de formación en los astilleros de Ulsan, en Corea del Sur.\n\nEl Congreso autorizó el "
+                           "ingreso de 420 militares estadounidenses para ejercicios combinados con las Fuerzas "
+                           "Armadas peruanas. \"No existe ninguna solicitud ni ningún acuerdo para la presencia de "
+                           "buques militares chinos en Chancay\", dijo el ministro.", language="es")
+    assert ("KR", "PE", "training") in got
+    assert ("US", "PE", "presence") in got
+    assert not any(s == "PE" for s, _r, _k in got)
+    assert not any(s == "CN" for s, _r, _k in got)
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
