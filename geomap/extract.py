@@ -85,12 +85,21 @@ _ADJECTIVE_SLOT = re.compile(r"\b(?:of|the|its|their|a|an|newly|recently)\s+$", 
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
 # "the peace agreement initialled in Washington": a capital where something was signed or held
 _VENUE_BEFORE = re.compile(r"\b(?:signed|initial(?:l)?ed|inked|concluded|held|hosted|convened|staged|exhibited|displayed|"
-                           r"meeting|met|gathered|"
+                           r"meeting|met|gathered|took place|tuvo lugar|teve lugar|"
                            r"firmad[oa]s?|assinad[oa]s?|celebrad[oa]s?|realizad[oa]s?)\s+(?:[\w-]+\s+){0,3}?(?:in|en|em|at)\s+$", re.I)
 # "during a visit to Moscow by Sudan's foreign minister": where talks were held, not who supplies
 _VISIT = re.compile(r"\b(?:during|on|after|in|for|durante|en|em|tras|ap[oó]s)\s+(?:a|an|his|her|their|its|the|una|uma|la|a|su|sua)\s+"
                     r"(?:[\w-]+\s+){0,2}?(?:visit|trip|tour|stopover|visita|viaje|viagem)\s+(?:to|a|al|à|ao|en|em)\s+[^,;.]{0,80}",
                     re.I)
+# "la capital española", "the Russian capital": a city, not its country's part in a deal
+_CAPITAL_BEFORE = re.compile(r"\bcapital\s+$", re.I)
+_CAPITAL_AFTER = re.compile(r"\s+capital\b")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+# "at the DIMDEX naval exhibition in Doha", "at the Farnborough Airshow": where a deal was shown
+_EVENT_VENUE = re.compile(
+    r"\b(?:exhibitions?|shows?|airshows?|fairs?|expos?|summits?|conferences?|forums?|dialogues?|ferias?|"
+    r"exposici[oó]n|cumbres?|feiras?|exposi[cç][aã]o|c[uú]pulas?)\s+(?:in|at|en|em|de|do|da)\s+[^,;.()]{0,40}"
+    r"|\b[A-Z][\w-]+(?:\s+International)?(?:\s+Air)?\s+(?:Show|Airshow|Expo)\b")
 # "at the event, attended by Egyptian ministers and Korea's DAPA officials": guests take no part
 _ATTENDED_BY = re.compile(r"\b(?:attended by|in the presence of|en presencia de|con la presencia de|na presença de|"
                           r"com a presença de)\s+[^;.]{0,160}", re.I)
@@ -1011,11 +1020,14 @@ class Extractor:
                 return [], [], []
         # Countries named for another reason take no part: an alternative turned down ("over
         # Lockheed Martin's F-16"), a neighbour across a border, the place of a visit.
-        visits = [(m.start(), m.end()) for rx in (_VISIT, _ATTENDED_BY) for m in rx.finditer(text, sent.start, sent.end)]
+        visits = [(m.start(), m.end()) for rx in (_VISIT, _ATTENDED_BY, _EVENT_VENUE)
+                  for m in rx.finditer(text, sent.start, sent.end)]
         sanctions_here = any(k == "sanctions" for _s, _e, k in triggers)
         actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)
                   and not _BORDER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)
                   and not any(v0 <= a.start < v1 for v0, v1 in visits)
+                  and not (a.source == "demonym" and (_CAPITAL_BEFORE.search(text, max(sent.start, a.start - 10), a.start) or (
+                      _CAPITAL_AFTER.match(text, a.end) and _THE_BEFORE.search(text, max(sent.start, a.start - 6), a.start))))
                   and not (a.source == "capital" and _VENUE_BEFORE.search(text, max(sent.start, a.start - 50), a.start))
                   and not _NO_PART_AFTER.match(text, a.end)
                   and not _FORMER_OWNER_BEFORE.search(text, max(sent.start, a.start - 40), a.start)

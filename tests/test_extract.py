@@ -244,6 +244,20 @@ def test_spanish_trainees_and_exercise_partners(extractor):
     assert not any(s == "CN" for s, _r, _k in got)
 
 
+def test_venues_and_capitals_take_no_part(extractor):
+    got = coded(extractor, "Test\n\nNavantia signed a contract with Saudi Arabia for three corvettes. The contract "
+                           "was first unveiled last month at the DIMDEX naval exhibition in Doha, where Navantia and "
+                           "SAMI executives held a joint press briefing, although the signing took place in Madrid.")
+    assert ("ES", "SA", "arms_transfer") in got
+    assert not any("QA" in (s, r) for s, r, _k in got)
+    assert not any(s == "SA" for s, _r, _k in got)
+    got = coded(extractor, "Prueba\n\nSaab firmó un acuerdo con la CIAC para fabricar piezas del Gripen en Madrid, "
+                           "Cundinamarca. No hay que confundirla con la capital española: el municipio cundinamarqués, "
+                           "a unos 30 kilómetros de Bogotá, alberga desde hace décadas los talleres de mantenimiento "
+                           "mayor de la aviación militar colombiana.", language="es")
+    assert not any("ES" in (s, r) for s, r, _k in got)
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
