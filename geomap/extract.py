@@ -91,6 +91,10 @@ _VENUE_BEFORE = re.compile(r"\b(?:signed|initial(?:l)?ed|inked|concluded|held|ho
 _VISIT = re.compile(r"\b(?:during|on|after|in|for|durante|en|em|tras|ap[oó]s)\s+(?:a|an|his|her|their|its|the|una|uma|la|a|su|sua)\s+"
                     r"(?:[\w-]+\s+){0,2}?(?:visit|trip|tour|stopover|visita|viaje|viagem)\s+(?:to|a|al|à|ao|en|em)\s+[^,;.]{0,80}",
                     re.I)
+# "flown out via the Gulf and India": a route, not a party
+_ROUTE = re.compile(r"\b(?:flown|flew|fly|flies|ferried|sailed|shipped|routed|transited|travell?ed|volaron|vol[oó]|voaram|voou)"
+                    r"\s+(?:[\w-]+\s+){0,3}?(?:via|through|over|por|pela|pelo)\s+(?:the\s+)?[\w-]+(?:\s+[A-Z][\w-]+)?"
+                    r"(?:\s+(?:and|y|e)\s+(?:the\s+)?[\w-]+(?:\s+[A-Z][\w-]+)?)?")
 # "la capital española", "the Russian capital": a city, not its country's part in a deal
 _CAPITAL_BEFORE = re.compile(r"\bcapital\s+$", re.I)
 _CAPITAL_AFTER = re.compile(r"\s+capital\b")
@@ -704,6 +708,8 @@ class Extractor:
         """Whether a base mentioned at ``start`` is a foreign presence."""
         cstart, cend = self._clause(text, sent, start)
         names = [(a.start, a.end) for a in actors if a.source == "org"]
+        # aircraft named by their type ("Rafale fighters") are hardware, not fighters deployed
+        names += [(e0, e1 + 2) for e0, e1, _text, _origin in self._equipment(text, sent)]
         if any(not any(n0 <= m.start() < n1 for n0, n1 in names)
                for m in self._finditer(self.d.presence_cues, text, cstart, cend)):
             return True
@@ -1020,7 +1026,7 @@ class Extractor:
                 return [], [], []
         # Countries named for another reason take no part: an alternative turned down ("over
         # Lockheed Martin's F-16"), a neighbour across a border, the place of a visit.
-        visits = [(m.start(), m.end()) for rx in (_VISIT, _ATTENDED_BY, _EVENT_VENUE)
+        visits = [(m.start(), m.end()) for rx in (_VISIT, _ATTENDED_BY, _EVENT_VENUE, _ROUTE)
                   for m in rx.finditer(text, sent.start, sent.end)]
         sanctions_here = any(k == "sanctions" for _s, _e, k in triggers)
         actors = [a for a in actors if not _REJECTED_BEFORE.search(text, max(sent.start, a.start - 50), a.start)

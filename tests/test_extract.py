@@ -258,6 +258,17 @@ def test_venues_and_capitals_take_no_part(extractor):
     assert not any("ES" in (s, r) for s, r, _k in got)
 
 
+def test_delivered_jets_landing_and_their_route(extractor):
+    got = coded(extractor, "Test\n\nJAKARTA, October 14, 2026 (Reuters) - The first six Dassault Rafale fighters "
+                           "ordered by Indonesia landed at Roesmin Nurjadin air base in Pekanbaru on Tuesday after a "
+                           "ferry flight from France.\n\nThe aircraft were handed over to the Indonesian Air Force at "
+                           "Dassault Aviation's Merignac site near Bordeaux in late September and flown out via the "
+                           "Gulf and India with support from French tankers.", published="2026-10-14")
+    assert ("FR", "ID", "arms_transfer") in got
+    assert ("FR", "ID", "presence") not in got  # the jets were delivered, not deployed
+    assert not any("IN" in (s, r) for s, r, _k in got)  # India is on the ferry route
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
