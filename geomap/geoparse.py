@@ -857,6 +857,11 @@ class _Words:
             starts.append(after.start())
             ends.append(after.end())
             words.append(after.group())
+        for k, word in enumerate(words):  # "Tehran-based", "Abu Dhabi-born": the name without its suffix
+            suffix = _LOCATIVE_SUFFIX.search(word)
+            if suffix is not None:
+                words[k] = word[:suffix.start()]
+                ends[k] -= len(suffix.group())
 
     def add_words_before(self) -> int:
         """Prepend the (at most) two words before the run; returns the run's first index."""
@@ -914,6 +919,8 @@ class _Words:
 
 
 _HEADLINE_MAX_CHARS = 300
+# What a place name may carry after a hyphen, as part of one word ("a Tehran-based firm")
+_LOCATIVE_SUFFIX = re.compile(r"(?<=[^\W\d_])-(?:based|born|headquartered|registered|listed|flagged)$")
 # Spanish and Portuguese words that head a longer geographic name ("Laguna de Nejapa"), the
 # words that join such a name, and the rest of it after the head ("de Nejapa", "Cabezas").
 _TOPOGRAPHIC_HEADS = frozenset({

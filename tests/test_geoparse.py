@@ -65,6 +65,17 @@ def test_spanish_and_portuguese_common_words_and_articles(parser):
     pt = [t.text for t in parser.parse("Para analistas do setor, a Marinha opera no Centro de Lançamento.", "pt")]
     assert "Para" not in pt and "Centro" not in pt
 
+    es = [t.text for t in parser.parse("Analistas recordaron que la Marina ya había evaluado propuestas. "
+                                       "Viajó a la Habana.", "es")]
+    assert es == ["Habana"]  # "la Marina" is the navy, not Marina, California
+
+
+def test_place_before_a_locative_suffix(parser):
+    text = "A Tehran-based firm, the Abu Dhabi-based EDGE Group and a London-born analyst."
+    tops = [(t.text, t.country, t.start, t.end) for t in parser.parse(text)]
+    assert tops == [(name, cc, text.index(name), text.index(name) + len(name))
+                    for name, cc in (("Tehran", "IR"), ("Abu Dhabi", "AE"), ("London", "GB"))]
+
 
 def test_person_named_like_a_place_is_not_a_place(parser):
     tops = {t.text for t in parser.parse("Colonel Jorge Zapata Vargas met Peruvian President Alan Garcia in Lima.")}
