@@ -269,6 +269,19 @@ def test_delivered_jets_landing_and_their_route(extractor):
     assert not any("IN" in (s, r) for s, r, _k in got)  # India is on the ferry route
 
 
+def test_operators_of_foreign_hardware_received_it(extractor):
+    from geomap.model import Article
+
+    text = ("Test\n\nEgypt already operates French Rafale fighters.\n\nPara Venezuela, que opera cazas Su-30 "
+            "de origen ruso, el cambio no pasa desapercibido.")
+    reading = extractor.read(Article("t.txt", "Test", text, published="2025-05-01", language="es"))
+    got = {(r.supplier, r.recipient, r.kind, r.status) for r in reading.relations}
+    assert {("FR", "EG", "arms_transfer", "completed"), ("RU", "VE", "arms_transfer", "completed")} <= got
+    got = coded(extractor, "Test\n\nHanwha Ocean, which operates a shipyard in Subic, repairs Philippine Navy "
+                           "vessels there under a maintenance contract signed in 2024.")
+    assert ("KR", "PH", "maintenance") in got
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
