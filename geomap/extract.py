@@ -56,7 +56,9 @@ _AREA_OF = re.compile(r"\b(?:state|province|region|department|county|governorate
                       r"regi[oó]n|regi[aã]o|departamento)\s+(?:of|de|do|da|del)\s+$", re.I)
 _THE_COMPANY = re.compile(r"\b(?:the (?:company|firm|manufacturer|group|contractor)|la (?:empresa|compa[nñ][ií]a|firma|fabricante)|"
                           r"a (?:empresa|companhia|fabricante))\b(?!\s+(?:of|de|do|da)\b)", re.I)
-_REJECTED_BEFORE = re.compile(r"\b(?:over|instead of|rather than|en lugar de|en vez de|em vez de|ao inv[eé]s de)\s+"
+_REJECTED_BEFORE = re.compile(r"\b(?:over|instead of|rather than|en lugar de|en vez de|em vez de|ao inv[eé]s de|"
+                              r"(?:to )?replac(?:e|es|ed|ing)|(?:para )?(?:substituir|reemplazar|sustituir)|"
+                              r"(?:to )?retir(?:e|es|ed|ing))\s+"
                               r"(?:the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 # "along the border with Colombia": a neighbour named for where, not a party
 _BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier|frontera|fronteira|limite|l[ií]mites)\s+(?:with|con|com)\s+(?:the\s+)?$", re.I)
@@ -158,7 +160,8 @@ _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # 
 _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:an|aron|ar[aá]n|[oó])|"
-    r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|"
+    r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|forma(?:m|r|ram|va)?-se|"
+    r"pas(?:aron|an|sa(?:m|ram)?|sou) (?:[\w-]+ ){0,2}?por (?:um |una? |o |el |la |a )?(?:treinamento|forma[cç][aã]o|curso|capacita[cç][aã]o|entrenamiento|formaci[oó]n|capacitaci[oó]n)|"
     r"recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
     r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram|"
     r"frequent(?:am|aram|ou|a)|asist(?:en|ieron|i[oó]|e)|viajar(?:[aá]n|ão)|travel(?:led|ed)? to)\b",

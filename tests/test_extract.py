@@ -282,6 +282,23 @@ def test_operators_of_foreign_hardware_received_it(extractor):
     assert ("KR", "PH", "maintenance") in got
 
 
+def test_denials_of_discussions_and_supplies(extractor):
+    got = coded(extractor, "Test\n\nSomaliland's foreign minister said: \"There has been no discussion, no offer and "
+                           "no agreement with Russia on Berbera or any other port.\"\n\n\"The UAE has not provided and "
+                           "is not providing any weapons or ammunition to any of the warring parties in Sudan,\" the "
+                           "ministry said.\n\nAlgerian officials were not involved in the Niger deal.")
+    assert not any(s in ("RU", "AE", "DZ") for s, _r, _k in got)
+
+
+def test_portuguese_trainees_and_replaced_hardware(extractor):
+    got = coded(extractor, "Teste\n\nMais de 350 engenheiros e técnicos brasileiros passaram por treinamento na "
+                           "Suécia desde o início do programa.\n\nA Tailândia fechou em agosto de 2025 a compra de "
+                           "quatro Gripen E/F para substituir os F-16.", language="pt")
+    assert ("SE", "BR", "training") in got
+    assert ("SE", "TH", "arms_transfer") in got
+    assert not any(s in ("BR", "US") for s, _r, _k in got)
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
