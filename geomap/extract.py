@@ -252,6 +252,14 @@ _DEAL_STATUSES = ("unknown", "offered", "negotiating", "announced", "signed")
 _EVENT_YEAR_CHARS = 50
 _RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|–)\s+(19[5-9]\d|20[0-4]\d)\b", re.I)
 # A sentence that refers back to a deal or facility the article has named ("the agreement").
+# "have all bought the aircraft", "operan estos aviones": hardware the article has already named
+_HARDWARE_ANAPHOR = re.compile(
+    r"\b(?:bought|buy|buys|ordered|orders|received|receive|acquired|operate|operates|fly|flies|fielded|fields|use|uses|"
+    r"compr(?:ó|aron|an|a|ou|aram|am)|adquiri(?:ó|eron|u|ram)|recibi(?:ó|eron)|receb(?:eu|eram)|opera(?:n|m)?)\s+"
+    r"(?:all\s+|also\s+|todos\s+|tamb[ié]m\s+)?"
+    r"(?:the|these|those|such|this|that|el|la|los|las|este|esta|estos|estas|esse|essa|esses|essas|o|a|os|as)\s+"
+    r"(?:same\s+|mesmos?\s+|mismos?\s+)?(?:aircraft|drones?|jets?|helicopters?|fighters?|tanks?|howitzers?|"
+    r"aviones|avi[oõ]es|helic[oó]pteros|cazas|ca[cç]as|drones|tanques)\b", re.I)
 _ANAPHOR = re.compile(
     r"\b(?:the|this|these|that|such|its|el|la|los|las|este|esta|estos|o|a|os|as|esse|essa)\s+(?:\w+\s+){0,2}"
     r"(?:agreements?|deals?|contracts?|accords?|partnership|alliance|collaboration|programs?|programmes?|"
@@ -1119,6 +1127,9 @@ class Extractor:
             if len(guesses) == 1:
                 supplier = next(iter(guesses))
                 recipients = [r for r in recipients if r != supplier]
+        if supplier is None and recipients and pair is not None and pair[0] not in recipients \
+                and not any(sup[c] > 0 for c in named) and _HARDWARE_ANAPHOR.search(text, sent.start, sent.end):
+            supplier = pair[0]  # "Mali, Burkina Faso and Togo have all bought the aircraft": the article's supplier's
         if supplier is None and suppliers_of is None and (
                 recipients or joint or (not named and _BOTH_COUNTRIES.search(text, sent.start, sent.end))):
             return None, None, recipients  # left to the second pass

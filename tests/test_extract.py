@@ -299,6 +299,15 @@ def test_portuguese_trainees_and_replaced_hardware(extractor):
     assert not any(s in ("BR", "US") for s, _r, _k in got)
 
 
+def test_buyers_of_the_hardware_the_article_is_about(extractor):
+    got = coded(extractor, "Test\n\nNIAMEY, Nov. 18, 2026 (Reuters) - Niger's armed forces have received two Bayraktar "
+                           "Akinci drones from Turkey's Baykar.\n\nTurkey's TB2 has become the drone of choice across "
+                           "the region. Mali, Burkina Faso and Togo have all bought the aircraft since 2021.",
+                published="2026-11-18")
+    assert {("TR", "NE", "arms_transfer"), ("TR", "ML", "arms_transfer"), ("TR", "BF", "arms_transfer"),
+            ("TR", "TG", "arms_transfer")} <= got
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
