@@ -252,6 +252,9 @@ _DEAL_STATUSES = ("unknown", "offered", "negotiating", "announced", "signed")
 _EVENT_YEAR_CHARS = 50
 _RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|–)\s+(19[5-9]\d|20[0-4]\d)\b", re.I)
 # A sentence that refers back to a deal or facility the article has named ("the agreement").
+# "a Russian naval logistics facility", "the Chinese base": a major exporter's installation
+_FACILITY_NOUN_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:bases?|facility|facilities|installations?|outpost|"
+                                  r"(?:logistics|support|supply) (?:cent(?:er|re)|hub|point))\b", re.I)
 # "have all bought the aircraft", "operan estos aviones": hardware the article has already named
 _HARDWARE_ANAPHOR = re.compile(
     r"\b(?:bought|buy|buys|ordered|orders|received|receive|acquired|operate|operates|fly|flies|fielded|fields|use|uses|"
@@ -800,6 +803,10 @@ class Extractor:
                 elif a.source == "demonym" and (_DEAL_AFTER.match(after) or self.d.hardware_after.match(after)) \
                         and self.d.exporter_share.get(a.country, 0) >= 1:
                     sup[a.country] += 3.0
+                    explicit.add(a.country)
+                elif a.source == "demonym" and a.country != host and _FACILITY_NOUN_AFTER.match(after) \
+                        and self.d.exporter_share.get(a.country, 0) >= 1:
+                    sup[a.country] += 3.0  # "a Russian naval logistics facility" abroad: Russia's
                     explicit.add(a.country)
                 elif a.source == "country" and _POSSESSIVE_GOODS.match(after) and self.d.exporter_share.get(a.country, 0) < 1:
                     rec[a.country] += 1.5  # "80% of Vietnam's weapons": whose they are, not who made them

@@ -308,6 +308,13 @@ def test_buyers_of_the_hardware_the_article_is_about(extractor):
             ("TR", "TG", "arms_transfer")} <= got
 
 
+def test_a_major_exporters_naval_logistics_centre_abroad_is_its_presence(extractor):
+    got = coded(extractor, "Test\n\nPORT SUDAN, Sudan, May 12, 2026 (Reuters) - Russian military engineers have begun "
+                           "building a floating pier and a fuel depot on the coast north of Port Sudan for a planned "
+                           "Russian navy logistics centre, two Sudanese military sources said.", published="2026-05-12")
+    assert got == {("RU", "SD", "presence")}
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
