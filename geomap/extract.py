@@ -270,6 +270,7 @@ _ANAPHOR = re.compile(
     r"programas?|proyecto|projeto|centro|planta|f[aá]brica)\b", re.I)
 _HEADING = re.compile(r"^[^.!?]{1,80}$")
 _SANCTION_IMPOSER_GAP = 30
+_UNDER = re.compile(r"\b(?:under|bajo|sob)\b", re.I)  # "Cambodia under an arms embargo": its target
 _IMPOSED = re.compile(r"\b(?:impos(?:ed|es|ing)|slapped|placed|announced|levied|maintains|maintained|keeps|kept|"
                       r"impuso|impusieron|imp[oô]s|mantiene|mantuvo|mant[eé]m|manteve)\s+(?:\w+\s+){0,3}$", re.I)
 _SANCTION_OBJECT_END = re.compile(r"[,;:—]|\s(?:as|over|for|because|after|while|amid|por|tras|mientras)\s", re.I)
@@ -1267,7 +1268,7 @@ class Extractor:
             for a in actors:
                 gap = text[a.end:s]
                 if 0 <= s - a.end <= _SANCTION_IMPOSER_GAP and re.fullmatch(r"[\s\w'’-]*", gap) \
-                        and (a.source in ("country", "demonym", "capital") or (
+                        and not _UNDER.search(gap) and (a.source in ("country", "demonym", "capital") or (
                             a.org is not None and a.org.type == "government_agency")) and len(gap.split()) <= 3:
                     imposers.append(a.country)
             m = re.search(r"\b(?:sanctioned by|sanctions (?:imposed )?by)\s+(?:the\s+)?", text[s:sent.end])

@@ -315,6 +315,15 @@ def test_a_major_exporters_naval_logistics_centre_abroad_is_its_presence(extract
     assert got == {("RU", "SD", "presence")}
 
 
+def test_a_country_under_an_embargo_is_its_target_and_a_denial_with_an_aside(extractor):
+    got = coded(extractor, "Test\n\nThe US State Department, for its part, has kept Cambodia under an arms embargo "
+                           "since 2021.")
+    assert got == {("US", "KH", "sanctions")}
+    got = coded(extractor, "Prueba\n\nPadrino López negó, en cambio, que Venezuela esté negociando con Bielorrusia la "
+                           "compra de sistemas antiaéreos.", language="es")
+    assert got == set()
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
