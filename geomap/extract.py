@@ -161,6 +161,8 @@ _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:an|aron|ar[aá]n|[oó])|"
     r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|forma(?:m|r|ram|va)?-se|"
+    r"(?:began|begun|begin|begins|started|starts|start|inici(?:ou|aram|[oó]|aron|a|an|am)|comen[cz](?:[oó]|aron|ou|aram))"
+    r" (?:[\w-]+ ){0,3}?(?:training|(?:a |the |its |their )?course|(?:o |el |um |un |a |la )?(?:curso|treinamento|forma[cç][aã]o|entrenamiento|formaci[oó]n|capacitaci[oó]n))|"
     r"pas(?:aron|an|sa(?:m|ram)?|sou) (?:[\w-]+ ){0,2}?por (?:um |una? |o |el |la |a )?(?:treinamento|forma[cç][aã]o|curso|capacita[cç][aã]o|entrenamiento|formaci[oó]n|capacitaci[oó]n)|"
     r"recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
     r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram|"

@@ -297,6 +297,9 @@ def test_portuguese_trainees_and_replaced_hardware(extractor):
     assert ("SE", "BR", "training") in got
     assert ("SE", "TH", "arms_transfer") in got
     assert not any(s in ("BR", "US") for s, _r, _k in got)
+    got = coded(extractor, "Teste\n\nUm grupo de dez cadetes angolanos iniciou em agosto o curso na Academia da Força "
+                           "Aérea (AFA), em Pirassununga, com bolsas financiadas pela Força Aérea Brasileira.", language="pt")
+    assert got == {("BR", "AO", "training")}
 
 
 def test_buyers_of_the_hardware_the_article_is_about(extractor):
