@@ -753,7 +753,7 @@ class Extractor:
                training: bool = False,
                presence: bool = False, training_at: int | None = None,
                deal_only: bool = False, trigger_starts: tuple[int, ...] = (),
-               host: str | None = None) -> tuple[Counter[str], Counter[str]]:
+               host: str | None = None, industrial: bool = False) -> tuple[Counter[str], Counter[str]]:
         sup: Counter[str] = Counter()
         rec: Counter[str] = Counter()
         explicit: set[str] = set()  # countries a cue names as the supplier
@@ -777,7 +777,10 @@ class Extractor:
             after = text[a.end:min(sent.end, a.end + 45)]
             before = text[max(sent.start, a.start - 80):a.start]
             if a.source == "org" and a.org is not None:
-                if self._supplier_side(a.org):
+                if industrial and a.country == host and any(
+                        origin != host and self.d.exporter_share.get(origin, 0) >= 1 for _s, _e, _t, origin in equipment):
+                    rec[a.country] += 1.5  # "the Gripen line at Embraer's plant": a foreign maker's work in the host's firm
+                elif self._supplier_side(a.org):
                     sup[a.country] += 3.0
                     explicit.add(a.country)
                 elif a.org.type == "state_company":
@@ -1081,6 +1084,7 @@ class Extractor:
                                training_at=min(training_words or [s0 for s0, _e, k in specific if k == "training"],
                                                default=None),
                                presence=any(k == "presence" for _s, _e, k in specific),
+                               industrial=any(k == "industrial" for _s, _e, k in specific),
                                trigger_starts=tuple(s0 for s0, _e, _k in specific), host=host)
         countries = sorted({a.country for a in actors} | set(sup))
         kinds_present = {k for _s, _e, k in specific}

@@ -327,6 +327,15 @@ def test_a_country_under_an_embargo_is_its_target_and_a_denial_with_an_aside(ext
     assert got == set()
 
 
+def test_a_host_firm_building_a_foreign_design_receives_the_work(extractor):
+    got = coded(extractor, "Test\n\nHYDERABAD, India, Oct 3, 2026 - Tata Advanced Systems Ltd (TASL) and Dassault "
+                           "signed four production transfer agreements in June 2025 under which the Indian firm will "
+                           "build the rear fuselage and the front section of the Rafale at a plant at the Adibatla "
+                           "aerospace park on the outskirts of Hyderabad.", published="2026-10-03")
+    assert ("FR", "IN", "industrial") in got
+    assert not any(s == "IN" for s, _r, _k in got)
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
