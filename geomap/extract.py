@@ -257,6 +257,18 @@ _RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|�
 # "a Russian naval logistics facility", "the Chinese base": a major exporter's installation
 _FACILITY_NOUN_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:bases?|facility|facilities|installations?|outpost|"
                                   r"(?:logistics|support|supply) (?:cent(?:er|re)|hub|point))\b", re.I)
+# A buyer's or operator's verb right before an equipment designation: "received three JF-17s"
+_EQUIPMENT_VERB = re.compile(
+    r"\b(?:received|receives|ordered|bought|buys|purchased|acquired|operates|operated|flies|fields|fielded|"
+    r"took delivery of|recibi(?:ó|o|eron)|compr(?:ó|aron)|adquiri(?:ó|eron)|opera(?:n|ba|ban)?|"
+    r"receb(?:eu|eram)|compr(?:ou|aram)|adquiri(?:u|ram)|operam|operou)\b", re.I)
+_EQUIPMENT_OBJECT_BEFORE = re.compile(
+    rf"(?:{_EQUIPMENT_VERB.pattern})\s+(?:its\s+|their\s+|the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+|"
+    r"sus?\s+|seus?\s+|suas?\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_LEASED_FROM = re.compile(r"\b(?:lease[sd]?|leasing|rent(?:s|ed|ing)?|arrienda(?:n)?|arrend(?:ó|aron)|aluga(?:m)?|alugou)\b"
+                          r"[^.;]{0,60}\b(?:from|a|de|al)\s+(?:the\s+)?$", re.I)
+_SUBJECT_GAP = re.compile(r"(?:,?\s+(?:que|which|that|also|too|has|have|had|now|already|ya|tamb[ié]m|tambi[eé]n|j[aá])\b)*[\s,]*",
+                          re.I)
 # "have all bought the aircraft", "operan estos aviones": hardware the article has already named
 _HARDWARE_ANAPHOR = re.compile(
     r"\b(?:bought|buy|buys|ordered|orders|received|receive|acquired|operate|operates|fly|flies|fielded|fields|use|uses|"
@@ -844,6 +856,8 @@ class Extractor:
             if training and _TRAINEES_FROM.search(before):
                 trainees.add(a.country)  # "trained several hundred officers from Nicaragua"
                 rec[a.country] += 3.0
+            elif a.source != "place" and _LEASED_FROM.search(before):
+                rec[a.country] += 3.0  # "leases the Baikonur cosmodrome from Kazakhstan": the host
             elif a.source != "place" and (_BOUGHT_FROM.search(before) or _DEPENDS_ON.search(before[-40:])):
                 sup[a.country] += 4.0
                 explicit.add(a.country)
@@ -1031,6 +1045,16 @@ class Extractor:
                        host: str | None = None):
         text = article.text
         triggers = self._triggers(text, sent)
+        spans = self._equipment(text, sent) if _EQUIPMENT_VERB.search(text, sent.start, sent.end) else []
+        for e0, e1, _t, origin in spans:  # "Nigeria received three JF-17s", "Brasil, que opera el Gripen"
+            verb = _EQUIPMENT_OBJECT_BEFORE.search(text, max(sent.start, e0 - 40), e0)
+            if verb is None or any(t0 <= verb.start() < t1 or t0 < e1 <= t1 for t0, t1, _k in triggers):
+                continue
+            # only where the buyer is the verb's subject and the sentence names no one else
+            subject = next((a for a in reversed(actors) if a.end <= verb.start() and a.source != "place"), None)
+            if subject is not None and _SUBJECT_GAP.fullmatch(text, subject.end, verb.start()) and all(
+                    a.country in (subject.country, *origin.split("|")) for a in actors):
+                triggers = sorted(triggers + [(verb.start(), e1, "arms_transfer")])
         feared = [(m.start(), t1) for t0, t1, kind in triggers if kind == "sanctions"
                   and (m := _FEARED_BEFORE.search(text, max(sent.start, t0 - 60), t0))]
         if feared:  # what is feared is not reported, and whoever would impose it takes no part

@@ -336,6 +336,23 @@ def test_a_host_firm_building_a_foreign_design_receives_the_work(extractor):
     assert not any(s == "IN" for s, _r, _k in got)
 
 
+def test_equipment_received_or_operated_by_its_buyer(extractor):
+    assert coded(extractor, "Test\n\nNigeria received three JF-17s in 2021.") == {("PK", "NG", "arms_transfer")}
+    assert coded(extractor, "Prueba\n\nBrasil, que opera el Gripen desde 2022, es el principal cliente.",
+                 language="es") == {("SE", "BR", "arms_transfer")}
+    # the operator's verb binds its own subject, not the countries of another clause
+    got = coded(extractor, "Prueba\n\nEn la región, Venezuela opera también el K-8W, y Perú y Ecuador han evaluado "
+                           "aviones chinos sin concretar compras.", language="es")
+    assert not any(r in ("PE", "EC") for _s, r, _k in got)
+
+
+def test_presence_by_lease_and_by_systems_kept_abroad(extractor):
+    assert coded(extractor, "Test\n\nRussia continues to lease the Baikonur cosmodrome from Kazakhstan under a deal "
+                            "that runs to 2050.") == {("RU", "KZ", "presence")}
+    assert coded(extractor, "Test\n\nThe US Army has kept its Typhon mid-range missile launcher in the Philippines "
+                            "since 2024.") == {("US", "PH", "presence")}
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
