@@ -260,7 +260,7 @@ _FACILITY_NOUN_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:bases?|facility|fac
 # A buyer's or operator's verb right before an equipment designation: "received three JF-17s"
 _EQUIPMENT_VERB = re.compile(
     r"\b(?:received|receives|ordered|bought|buys|purchased|acquired|operates|operated|flies|fields|fielded|"
-    r"took delivery of|recibi(?:ó|o|eron)|compr(?:ó|aron)|adquiri(?:ó|eron)|opera(?:n|ba|ban)?|"
+    r"took delivery of|signed for|recibi(?:ó|o|eron)|compr(?:ó|aron)|adquiri(?:ó|eron)|opera(?:n|ba|ban)?|"
     r"receb(?:eu|eram)|compr(?:ou|aram)|adquiri(?:u|ram)|operam|operou)\b", re.I)
 _EQUIPMENT_OBJECT_BEFORE = re.compile(
     rf"(?:{_EQUIPMENT_VERB.pattern})\s+(?:its\s+|their\s+|the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+|"

@@ -338,6 +338,7 @@ def test_a_host_firm_building_a_foreign_design_receives_the_work(extractor):
 
 def test_equipment_received_or_operated_by_its_buyer(extractor):
     assert coded(extractor, "Test\n\nNigeria received three JF-17s in 2021.") == {("PK", "NG", "arms_transfer")}
+    assert coded(extractor, "Test\n\nMalaysia signed for 18 FA-50M aircraft in 2023.") == {("KR", "MY", "arms_transfer")}
     assert coded(extractor, "Prueba\n\nBrasil, que opera el Gripen desde 2022, es el principal cliente.",
                  language="es") == {("SE", "BR", "arms_transfer")}
     # the operator's verb binds its own subject, not the countries of another clause
