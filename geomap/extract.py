@@ -257,6 +257,12 @@ _RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|�
 # "a Russian naval logistics facility", "the Chinese base": a major exporter's installation
 _FACILITY_NOUN_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:bases?|facility|facilities|installations?|outpost|"
                                   r"(?:logistics|support|supply) (?:cent(?:er|re)|hub|point))\b", re.I)
+# A subject pronoun opening a sentence, after an opening phrase at most ("In May 2026 it handed
+# over …"); not the "it" of "it is expected", "it was reported".
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:(?:In|On|By|Since|Last|Earlier|Later|Then|Now|Meanwhile|Also|Separately|Additionally)\b[^,.;:]{0,30}?,?\s+)?"
+    r"(It|They)\s+(?!is\b|was\b|are\b|were\b|remains?\b|seems?\b|appears?\b|would be\b|will be\b|could be\b|may be\b|"
+    r"has been (?:reported|said|suggested|claimed)\b)", re.I)
 # A buyer's or operator's verb right before an equipment designation: "received three JF-17s"
 _EQUIPMENT_VERB = re.compile(
     r"\b(?:received|receives|ordered|bought|buys|purchased|acquired|operates|operated|flies|fields|fielded|"
@@ -492,10 +498,14 @@ class Extractor:
         places = Counter(c.choice.country for c in cands if c.choice is not None and c.choice.country in named
                          and not c.demonym and c.choice.kind in ("city", "admin", "site") and not c.choice.capital)
         host = _main_host(named, self.d.exporter_share, places)
+        previous: Sentence | None = None
         for sent, in_scenario in zip(sentences, scenario):
+            before, previous = previous, sent
             if not self._may_report(text, sent):
                 continue  # no trigger, deal word or facility word can match: nothing to code
             actors = self._actors(text, sent, cands, named)
+            if before is not None:
+                actors = self._resolve_pronoun_subject(text, sent, actors, before, cands, named)
             rels, facs, recips = self._code_sentence(article, sent, actors, cands, in_scenario,
                                                      carry=last_recipients.get(sent.paragraph), host=host)
             if recips:
@@ -521,6 +531,21 @@ class Extractor:
         self._settle_statuses(reading)
         _settle_facility_places(reading)
         return reading
+
+    def _resolve_pronoun_subject(self, text: str, sent: Sentence, actors: list[_Actor], before: Sentence,
+                                 cands: list[Candidate], named: Counter[str]) -> list[_Actor]:
+        """``actors`` with a subject pronoun that opens the sentence ("It handed over …", "In May
+        2026 they signed …") read as the country the sentence before opened with."""
+        pronoun = _PRONOUN_SUBJECT.match(text, sent.start, min(sent.end, sent.start + 60))
+        if pronoun is None or any(a.start < pronoun.start(1) and a.source != "place" for a in actors):
+            return actors
+        dateline = _DATELINE.match(text, before.start)
+        subject = next((a for a in self._actors(text, before, cands, named) if a.source != "place"
+                        and not (dateline and a.end <= dateline.end())), None)
+        if subject is None:
+            return actors
+        it = _Actor(subject.country, pronoun.start(1), pronoun.end(1), pronoun.group(1), subject.source, subject.org)
+        return sorted(actors + [it], key=lambda a: (a.start, a.end))
 
     def _may_report(self, text: str, sent: Sentence) -> bool:
         """Whether a trigger, a generic deal word or a facility word can match in the sentence

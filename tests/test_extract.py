@@ -354,6 +354,15 @@ def test_presence_by_lease_and_by_systems_kept_abroad(extractor):
                             "since 2024.") == {("US", "PH", "presence")}
 
 
+def test_a_subject_pronoun_is_the_country_the_sentence_before_opened_with(extractor):
+    got = coded(extractor, "Test\n\nBeijing has deepened its military ties with Phnom Penh. In May 2026 it handed "
+                           "over two Type 056 corvettes to the Royal Cambodian Navy.\n\nJakarta has spread its "
+                           "purchases widely. It took delivery of the offshore patrol vessel Brawijaya, built by "
+                           "Italy's Fincantieri, in 2025.\n\nIt is expected that Peru will sign a deal with Russia.")
+    assert {("CN", "KH", "arms_transfer"), ("IT", "ID", "arms_transfer")} <= got
+    assert not any("ID" == s or "IT" == r for s, r, _k in got)
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
