@@ -158,7 +158,7 @@ _RECIPIENT_BREAK = re.compile(
 _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s[—–]\s")
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
 _RECEIVING = re.compile(
-    r"\b(?:were|was|are|is|been|being|be) trained\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
+    r"\b(?:were|was|are|is|been|being|be) trained\b|\b(?:have|has|had) (?:also )?trained (?:at|in|with)\b|\benrolled\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:an|aron|ar[aá]n|[oó])|"
     r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|forma(?:m|r|ram|va)?-se|"
     r"(?:began|begun|begin|begins|started|starts|start|inici(?:ou|aram|[oó]|aron|a|an|am)|comen[cz](?:[oó]|aron|ou|aram))"

@@ -363,6 +363,12 @@ def test_a_subject_pronoun_is_the_country_the_sentence_before_opened_with(extrac
     assert not any("ID" == s or "IT" == r for s, r, _k in got)
 
 
+def test_officers_who_have_trained_abroad(extractor):
+    got = coded(extractor, "Test\n\nArmenian artillery officers have trained at India's School of Artillery in "
+                           "Devlali since 2023.")
+    assert got == {("IN", "AM", "training")}
+
+
 def test_heldout_evidence_is_exact():
     """Every relation and facility read from the held-out articles quotes its article exactly."""
     from geomap.pipeline import extract_records
