@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pytest
 
@@ -221,52 +222,125 @@ def test_each_supplier_of_a_list(extractor):
     assert {("FR", "EG", "arms_transfer"), ("IT", "EG", "arms_transfer"), ("DE", "EG", "arms_transfer")} <= got
 
 
-def test_feared_sanctions_are_no_sanctions(extractor):
-    got = coded(extractor, "Test\n\nIn 2022 the government in Manila cancelled a contract for 16 Mi-17 helicopters "
-                           "from Russia, fearing US sanctions. A 2018 contract for 11 Russian Su-35s was abandoned "
-                           "in 2021 under the threat of US sanctions.\n\nWashington imposed sanctions on "
-                           "Rosoboronexport in 2018.")
-    assert ("RU", "PH", "arms_transfer") in got
-    assert ("US", "RU", "sanctions") in got  # the sanctions imposed are still read
-    assert not any(k == "sanctions" and r in ("PH", "US") for _s, r, k in got)
-    assert not any(r == "US" for _s, r, _k in got)
+@dataclass(frozen=True)
+class Case:
+    """What the coder must (``has``, ``exactly``) and must not read (a triple in ``lacks``, a country as
+    supplier, recipient or either) in a realistic text."""
+
+    text: str
+    language: str = "en"
+    published: str = "2025-05-01"
+    has: tuple = ()
+    exactly: frozenset | None = None
+    lacks: tuple = ()
+    not_supplier: tuple = ()
+    not_recipient: tuple = ()
+    not_party: tuple = ()
 
 
-def test_spanish_trainees_and_exercise_partners(extractor):
-    got = coded(extractor, "Prueba\n\nUnos cuarenta ingenieros navales peruanos completan desde marzo un periodo "
-                           "de formación en los astilleros de Ulsan, en Corea del Sur.\n\nEl Congreso autorizó el "
-                           "ingreso de 420 militares estadounidenses para ejercicios combinados con las Fuerzas "
-                           "Armadas peruanas. \"No existe ninguna solicitud ni ningún acuerdo para la presencia de "
-                           "buques militares chinos en Chancay\", dijo el ministro.", language="es")
-    assert ("KR", "PE", "training") in got
-    assert ("US", "PE", "presence") in got
-    assert not any(s == "PE" for s, _r, _k in got)
-    assert not any(s == "CN" for s, _r, _k in got)
+CASES = {
+    "feared sanctions are not imposed, nor a party": Case(
+        "Test\n\nIn 2022 the government in Manila cancelled a contract for 16 Mi-17 helicopters from Russia, fearing "
+        "US sanctions. A 2018 contract for 11 Russian Su-35s was abandoned in 2021 under the threat of US "
+        "sanctions.\n\nWashington imposed sanctions on Rosoboronexport in 2018.",
+        has=(("RU", "PH", "arms_transfer"), ("US", "RU", "sanctions")), lacks=(("US", "PH", "sanctions"),),
+        not_recipient=("US",)),
+    "Spanish trainees, exercise partners and a denial": Case(
+        "Prueba\n\nUnos cuarenta ingenieros navales peruanos completan desde marzo un periodo de formación en los "
+        "astilleros de Ulsan, en Corea del Sur.\n\nEl Congreso autorizó el ingreso de 420 militares estadounidenses "
+        "para ejercicios combinados con las Fuerzas Armadas peruanas. \"No existe ninguna solicitud ni ningún "
+        "acuerdo para la presencia de buques militares chinos en Chancay\", dijo el ministro.", language="es",
+        has=(("KR", "PE", "training"), ("US", "PE", "presence")), not_supplier=("PE", "CN")),
+    "a trade show's city and the signing's venue": Case(
+        "Test\n\nNavantia signed a contract with Saudi Arabia for three corvettes. The contract was first unveiled "
+        "last month at the DIMDEX naval exhibition in Doha, where Navantia and SAMI executives held a joint press "
+        "briefing, although the signing took place in Madrid.",
+        has=(("ES", "SA", "arms_transfer"),), not_party=("QA",), not_supplier=("SA",)),
+    "a capital named by its demonym": Case(
+        "Prueba\n\nSaab firmó un acuerdo con la CIAC para fabricar piezas del Gripen en Madrid, Cundinamarca. No hay "
+        "que confundirla con la capital española: el municipio cundinamarqués, a unos 30 kilómetros de Bogotá, "
+        "alberga desde hace décadas los talleres de mantenimiento mayor de la aviación militar colombiana.",
+        language="es", not_party=("ES",)),
+    "delivered jets landing at a base, and their ferry route": Case(
+        "Test\n\nJAKARTA, October 14, 2026 (Reuters) - The first six Dassault Rafale fighters ordered by Indonesia "
+        "landed at Roesmin Nurjadin air base in Pekanbaru on Tuesday after a ferry flight from France.\n\nThe "
+        "aircraft were handed over to the Indonesian Air Force at Dassault Aviation's Merignac site near Bordeaux in "
+        "late September and flown out via the Gulf and India with support from French tankers.",
+        published="2026-10-14", has=(("FR", "ID", "arms_transfer"),), lacks=(("FR", "ID", "presence"),),
+        not_party=("IN",)),
+    "denials of discussions and of supplies": Case(
+        "Test\n\nSomaliland's foreign minister said: \"There has been no discussion, no offer and no agreement with "
+        "Russia on Berbera or any other port.\"\n\n\"The UAE has not provided and is not providing any weapons or "
+        "ammunition to any of the warring parties in Sudan,\" the ministry said.\n\nAlgerian officials were not "
+        "involved in the Niger deal.", not_supplier=("RU", "AE", "DZ")),
+    "Portuguese trainees and hardware to be replaced": Case(
+        "Teste\n\nMais de 350 engenheiros e técnicos brasileiros passaram por treinamento na Suécia desde o início do "
+        "programa.\n\nA Tailândia fechou em agosto de 2025 a compra de quatro Gripen E/F para substituir os F-16.",
+        language="pt", has=(("SE", "BR", "training"), ("SE", "TH", "arms_transfer")), not_supplier=("BR", "US")),
+    "cadets who begin a course abroad": Case(
+        "Teste\n\nUm grupo de dez cadetes angolanos iniciou em agosto o curso na Academia da Força Aérea (AFA), em "
+        "Pirassununga, com bolsas financiadas pela Força Aérea Brasileira.", language="pt",
+        exactly=frozenset({("BR", "AO", "training")})),
+    "buyers of the hardware the article is about": Case(
+        "Test\n\nNIAMEY, Nov. 18, 2026 (Reuters) - Niger's armed forces have received two Bayraktar Akinci drones "
+        "from Turkey's Baykar.\n\nTurkey's TB2 has become the drone of choice across the region. Mali, Burkina Faso "
+        "and Togo have all bought the aircraft since 2021.", published="2026-11-18",
+        has=(("TR", "NE", "arms_transfer"), ("TR", "ML", "arms_transfer"), ("TR", "BF", "arms_transfer"),
+             ("TR", "TG", "arms_transfer"))),
+    "a major exporter's navy logistics centre abroad": Case(
+        "Test\n\nPORT SUDAN, Sudan, May 12, 2026 (Reuters) - Russian military engineers have begun building a "
+        "floating pier and a fuel depot on the coast north of Port Sudan for a planned Russian navy logistics "
+        "centre, two Sudanese military sources said.", published="2026-05-12",
+        exactly=frozenset({("RU", "SD", "presence")})),
+    "a country under an arms embargo is its target": Case(
+        "Test\n\nThe US State Department, for its part, has kept Cambodia under an arms embargo since 2021.",
+        exactly=frozenset({("US", "KH", "sanctions")})),
+    "a Spanish denial with an aside": Case(
+        "Prueba\n\nPadrino López negó, en cambio, que Venezuela esté negociando con Bielorrusia la compra de sistemas "
+        "antiaéreos.", language="es", exactly=frozenset()),
+    "a host firm building a foreign design": Case(
+        "Test\n\nHYDERABAD, India, Oct 3, 2026 - Tata Advanced Systems Ltd (TASL) and Dassault signed four production "
+        "transfer agreements in June 2025 under which the Indian firm will build the rear fuselage and the front "
+        "section of the Rafale at a plant at the Adibatla aerospace park on the outskirts of Hyderabad.",
+        published="2026-10-03", has=(("FR", "IN", "industrial"),), not_supplier=("IN",)),
+    "equipment received by its buyer": Case(
+        "Test\n\nNigeria received three JF-17s in 2021.", exactly=frozenset({("PK", "NG", "arms_transfer")})),
+    "equipment signed for": Case(
+        "Test\n\nMalaysia signed for 18 FA-50M aircraft in 2023.", exactly=frozenset({("KR", "MY", "arms_transfer")})),
+    "equipment its buyer operates": Case(
+        "Prueba\n\nBrasil, que opera el Gripen desde 2022, es el principal cliente.", language="es",
+        exactly=frozenset({("SE", "BR", "arms_transfer")})),
+    "an operator's verb binds its own subject only": Case(
+        "Prueba\n\nEn la región, Venezuela opera también el K-8W, y Perú y Ecuador han evaluado aviones chinos sin "
+        "concretar compras.", language="es", not_recipient=("PE", "EC")),
+    "a leased cosmodrome, the lessor hosting": Case(
+        "Test\n\nRussia continues to lease the Baikonur cosmodrome from Kazakhstan under a deal that runs to 2050.",
+        exactly=frozenset({("RU", "KZ", "presence")})),
+    "a missile launcher kept abroad": Case(
+        "Test\n\nThe US Army has kept its Typhon mid-range missile launcher in the Philippines since 2024.",
+        exactly=frozenset({("US", "PH", "presence")})),
+    "a subject pronoun is the country the sentence before opened with": Case(
+        "Test\n\nBeijing has deepened its military ties with Phnom Penh. In May 2026 it handed over two Type 056 "
+        "corvettes to the Royal Cambodian Navy.\n\nJakarta has spread its purchases widely. It took delivery of "
+        "the offshore patrol vessel Brawijaya, built by Italy's Fincantieri, in 2025.\n\nIt is expected that Peru "
+        "will sign a deal with Russia.",
+        has=(("CN", "KH", "arms_transfer"), ("IT", "ID", "arms_transfer")), not_supplier=("ID",),
+        not_recipient=("IT",)),
+    "officers who have trained at a foreign school": Case(
+        "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
+        exactly=frozenset({("IN", "AM", "training")})),
+}
 
 
-def test_venues_and_capitals_take_no_part(extractor):
-    got = coded(extractor, "Test\n\nNavantia signed a contract with Saudi Arabia for three corvettes. The contract "
-                           "was first unveiled last month at the DIMDEX naval exhibition in Doha, where Navantia and "
-                           "SAMI executives held a joint press briefing, although the signing took place in Madrid.")
-    assert ("ES", "SA", "arms_transfer") in got
-    assert not any("QA" in (s, r) for s, r, _k in got)
-    assert not any(s == "SA" for s, _r, _k in got)
-    got = coded(extractor, "Prueba\n\nSaab firmó un acuerdo con la CIAC para fabricar piezas del Gripen en Madrid, "
-                           "Cundinamarca. No hay que confundirla con la capital española: el municipio cundinamarqués, "
-                           "a unos 30 kilómetros de Bogotá, alberga desde hace décadas los talleres de mantenimiento "
-                           "mayor de la aviación militar colombiana.", language="es")
-    assert not any("ES" in (s, r) for s, r, _k in got)
-
-
-def test_delivered_jets_landing_and_their_route(extractor):
-    got = coded(extractor, "Test\n\nJAKARTA, October 14, 2026 (Reuters) - The first six Dassault Rafale fighters "
-                           "ordered by Indonesia landed at Roesmin Nurjadin air base in Pekanbaru on Tuesday after a "
-                           "ferry flight from France.\n\nThe aircraft were handed over to the Indonesian Air Force at "
-                           "Dassault Aviation's Merignac site near Bordeaux in late September and flown out via the "
-                           "Gulf and India with support from French tankers.", published="2026-10-14")
-    assert ("FR", "ID", "arms_transfer") in got
-    assert ("FR", "ID", "presence") not in got  # the jets were delivered, not deployed
-    assert not any("IN" in (s, r) for s, r, _k in got)  # India is on the ferry route
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_coder_reads(extractor, case: Case):
+    got = coded(extractor, case.text, case.language, case.published)
+    if case.exactly is not None:
+        assert got == case.exactly
+    assert set(case.has) <= got
+    assert not set(case.lacks) & got
+    assert not {s for s, _r, _k in got} & set(case.not_supplier + case.not_party)
+    assert not {r for _s, r, _k in got} & set(case.not_recipient + case.not_party)
 
 
 def test_operators_of_foreign_hardware_received_it(extractor):
@@ -280,93 +354,6 @@ def test_operators_of_foreign_hardware_received_it(extractor):
     got = coded(extractor, "Test\n\nHanwha Ocean, which operates a shipyard in Subic, repairs Philippine Navy "
                            "vessels there under a maintenance contract signed in 2024.")
     assert ("KR", "PH", "maintenance") in got
-
-
-def test_denials_of_discussions_and_supplies(extractor):
-    got = coded(extractor, "Test\n\nSomaliland's foreign minister said: \"There has been no discussion, no offer and "
-                           "no agreement with Russia on Berbera or any other port.\"\n\n\"The UAE has not provided and "
-                           "is not providing any weapons or ammunition to any of the warring parties in Sudan,\" the "
-                           "ministry said.\n\nAlgerian officials were not involved in the Niger deal.")
-    assert not any(s in ("RU", "AE", "DZ") for s, _r, _k in got)
-
-
-def test_portuguese_trainees_and_replaced_hardware(extractor):
-    got = coded(extractor, "Teste\n\nMais de 350 engenheiros e técnicos brasileiros passaram por treinamento na "
-                           "Suécia desde o início do programa.\n\nA Tailândia fechou em agosto de 2025 a compra de "
-                           "quatro Gripen E/F para substituir os F-16.", language="pt")
-    assert ("SE", "BR", "training") in got
-    assert ("SE", "TH", "arms_transfer") in got
-    assert not any(s in ("BR", "US") for s, _r, _k in got)
-    got = coded(extractor, "Teste\n\nUm grupo de dez cadetes angolanos iniciou em agosto o curso na Academia da Força "
-                           "Aérea (AFA), em Pirassununga, com bolsas financiadas pela Força Aérea Brasileira.", language="pt")
-    assert got == {("BR", "AO", "training")}
-
-
-def test_buyers_of_the_hardware_the_article_is_about(extractor):
-    got = coded(extractor, "Test\n\nNIAMEY, Nov. 18, 2026 (Reuters) - Niger's armed forces have received two Bayraktar "
-                           "Akinci drones from Turkey's Baykar.\n\nTurkey's TB2 has become the drone of choice across "
-                           "the region. Mali, Burkina Faso and Togo have all bought the aircraft since 2021.",
-                published="2026-11-18")
-    assert {("TR", "NE", "arms_transfer"), ("TR", "ML", "arms_transfer"), ("TR", "BF", "arms_transfer"),
-            ("TR", "TG", "arms_transfer")} <= got
-
-
-def test_a_major_exporters_naval_logistics_centre_abroad_is_its_presence(extractor):
-    got = coded(extractor, "Test\n\nPORT SUDAN, Sudan, May 12, 2026 (Reuters) - Russian military engineers have begun "
-                           "building a floating pier and a fuel depot on the coast north of Port Sudan for a planned "
-                           "Russian navy logistics centre, two Sudanese military sources said.", published="2026-05-12")
-    assert got == {("RU", "SD", "presence")}
-
-
-def test_a_country_under_an_embargo_is_its_target_and_a_denial_with_an_aside(extractor):
-    got = coded(extractor, "Test\n\nThe US State Department, for its part, has kept Cambodia under an arms embargo "
-                           "since 2021.")
-    assert got == {("US", "KH", "sanctions")}
-    got = coded(extractor, "Prueba\n\nPadrino López negó, en cambio, que Venezuela esté negociando con Bielorrusia la "
-                           "compra de sistemas antiaéreos.", language="es")
-    assert got == set()
-
-
-def test_a_host_firm_building_a_foreign_design_receives_the_work(extractor):
-    got = coded(extractor, "Test\n\nHYDERABAD, India, Oct 3, 2026 - Tata Advanced Systems Ltd (TASL) and Dassault "
-                           "signed four production transfer agreements in June 2025 under which the Indian firm will "
-                           "build the rear fuselage and the front section of the Rafale at a plant at the Adibatla "
-                           "aerospace park on the outskirts of Hyderabad.", published="2026-10-03")
-    assert ("FR", "IN", "industrial") in got
-    assert not any(s == "IN" for s, _r, _k in got)
-
-
-def test_equipment_received_or_operated_by_its_buyer(extractor):
-    assert coded(extractor, "Test\n\nNigeria received three JF-17s in 2021.") == {("PK", "NG", "arms_transfer")}
-    assert coded(extractor, "Test\n\nMalaysia signed for 18 FA-50M aircraft in 2023.") == {("KR", "MY", "arms_transfer")}
-    assert coded(extractor, "Prueba\n\nBrasil, que opera el Gripen desde 2022, es el principal cliente.",
-                 language="es") == {("SE", "BR", "arms_transfer")}
-    # the operator's verb binds its own subject, not the countries of another clause
-    got = coded(extractor, "Prueba\n\nEn la región, Venezuela opera también el K-8W, y Perú y Ecuador han evaluado "
-                           "aviones chinos sin concretar compras.", language="es")
-    assert not any(r in ("PE", "EC") for _s, r, _k in got)
-
-
-def test_presence_by_lease_and_by_systems_kept_abroad(extractor):
-    assert coded(extractor, "Test\n\nRussia continues to lease the Baikonur cosmodrome from Kazakhstan under a deal "
-                            "that runs to 2050.") == {("RU", "KZ", "presence")}
-    assert coded(extractor, "Test\n\nThe US Army has kept its Typhon mid-range missile launcher in the Philippines "
-                            "since 2024.") == {("US", "PH", "presence")}
-
-
-def test_a_subject_pronoun_is_the_country_the_sentence_before_opened_with(extractor):
-    got = coded(extractor, "Test\n\nBeijing has deepened its military ties with Phnom Penh. In May 2026 it handed "
-                           "over two Type 056 corvettes to the Royal Cambodian Navy.\n\nJakarta has spread its "
-                           "purchases widely. It took delivery of the offshore patrol vessel Brawijaya, built by "
-                           "Italy's Fincantieri, in 2025.\n\nIt is expected that Peru will sign a deal with Russia.")
-    assert {("CN", "KH", "arms_transfer"), ("IT", "ID", "arms_transfer")} <= got
-    assert not any("ID" == s or "IT" == r for s, r, _k in got)
-
-
-def test_officers_who_have_trained_abroad(extractor):
-    got = coded(extractor, "Test\n\nArmenian artillery officers have trained at India's School of Artillery in "
-                           "Devlali since 2023.")
-    assert got == {("IN", "AM", "training")}
 
 
 def test_heldout_evidence_is_exact():
