@@ -158,7 +158,7 @@ _RECIPIENT_BREAK = re.compile(
 _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s[—–]\s")
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
 _RECEIVING = re.compile(
-    r"\b(?:were|was|are|is|been|being|be) trained\b|\b(?:have|has|had) (?:also )?trained (?:at|in|with)\b|\benrolled\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
+    r"\b(?:were|was|are|is|been|being|be) trained\b|\b(?:have|has|had) (?:also )?trained (?:at|in|with)\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:an|aron|ar[aá]n|[oó])|"
     r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|forma(?:m|r|ram|va)?-se|"
     r"(?:began|begun|begin|begins|started|starts|start|inici(?:ou|aram|[oó]|aron|a|an|am)|comen[cz](?:[oó]|aron|ou|aram))"
@@ -253,7 +253,6 @@ _DEAL_STATUSES = ("unknown", "offered", "negotiating", "announced", "signed")
 # How near its cue a year must be named for a further event of a sentence ("… and delivered in 2024").
 _EVENT_YEAR_CHARS = 50
 _RANGE = re.compile(r"\b(?:between|from)\s+(19[5-9]\d|20[0-4]\d)\s+(?:and|to|-|–)\s+(19[5-9]\d|20[0-4]\d)\b", re.I)
-# A sentence that refers back to a deal or facility the article has named ("the agreement").
 # "a Russian naval logistics facility", "the Chinese base": a major exporter's installation
 _FACILITY_NOUN_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:bases?|facility|facilities|installations?|outpost|"
                                   r"(?:logistics|support|supply) (?:cent(?:er|re)|hub|point))\b", re.I)
@@ -283,6 +282,7 @@ _HARDWARE_ANAPHOR = re.compile(
     r"(?:the|these|those|such|this|that|el|la|los|las|este|esta|estos|estas|esse|essa|esses|essas|o|a|os|as)\s+"
     r"(?:same\s+|mesmos?\s+|mismos?\s+)?(?:aircraft|drones?|jets?|helicopters?|fighters?|tanks?|howitzers?|"
     r"aviones|avi[oõ]es|helic[oó]pteros|cazas|ca[cç]as|drones|tanques)\b", re.I)
+# A sentence that refers back to a deal or facility the article has named ("the agreement").
 _ANAPHOR = re.compile(
     r"\b(?:the|this|these|that|such|its|el|la|los|las|este|esta|estos|o|a|os|as|esse|essa)\s+(?:\w+\s+){0,2}"
     r"(?:agreements?|deals?|contracts?|accords?|partnership|alliance|collaboration|programs?|programmes?|"
