@@ -155,7 +155,8 @@ _COUNTERPART_WITH = re.compile(
 _RECIPIENT_BREAK = re.compile(
     r";|—|\bwhile\b|\bwhereas\b|\bbut\b|,?\s(?:after|because|since|following|amid|although|though|the latter|"
     r"mientras|pero|tras|porque|aunque|enquanto|mas|porque)\b", re.I)
-_DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s[—–]\s")
+# "JAKARTA, April 9, 2026 (Reuters) - ", "SEOUL, Nov. 19 (Yonhap) -- ", "DAKAR, 3 mars — "
+_DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s(?:[—–]|--?)\s")
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
 _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\b(?:have|has|had) (?:also )?trained (?:at|in|with)\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
@@ -221,6 +222,14 @@ _LOCATED_AT = re.compile(r"[\s,]*(?:(?:of|de|da|do|del)\s+(?:[\w'’-]+\s+){1,3}
                          r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
+# "Robins Air Force Base, which overhauls ...": a relative clause tells of something else
+_RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who|where|que|donde|onde)\s+$", re.I)
+# "are to be delivered from 2028", "would be built by CSSC and delivered", "devem ser entregues":
+# what is yet to happen has not happened.
+_YET_TO_HAPPEN = re.compile(
+    r"(?:\b(?:to|will|would|shall|could|may|might|should|must)\s+(?:not\s+)?(?:\w+ly\s+|also\s+|then\s+|soon\s+|only\s+|first\s+)?"
+    r"(?:be\s+|have\s+been\s+)(?:[\w-]+ly\s+)?(?:[\w-]+\s+(?:[^,;.]{0,60}?\s+)?(?:and|or)\s+)?"
+    r"|\b(?:ser[aá]n?|ser[aã]o|(?:devem?|deber[aá]n?|v[aã]o?|vai|han de|h[aã]o de|para|a|por)\s+ser)\s+(?:\w+mente\s+)?)$", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s—\s|—|\bwhile\b|\bwhereas\b|\bbut\b|\bmientras\b|\bpero\b|\benquanto\b|"
                            r"\bbefore\b|\buntil\b|\bantes de que\b|\bhasta que\b|\bat[eé] que\b", re.I)
 _YEAR = re.compile(r"(?<![\d$.,])(19[5-9]\d|20[0-4]\d)(?![\d])")
@@ -986,11 +995,19 @@ class Extractor:
         best, where = "unknown", None
         for status, rx in self.d.status.items():
             for m in self._finditer(rx, text, start, end):
-                if _DISCOUNT.search(text[max(start, m.start() - 40):m.start()]):
+                if not self._cue_holds(text, start, m.start(), status):
                     continue
                 if STATUS_ORDER.index(status) > STATUS_ORDER.index(best):
                     best, where = status, m.start()
         return best, where
+
+    @staticmethod
+    def _cue_holds(text: str, start: int, at: int, status: str) -> bool:
+        """Whether the status cue at ``at`` reports the present state: not a former one
+        ("originally signed") nor, for what happens, one yet to come ("to be delivered")."""
+        if _DISCOUNT.search(text, max(start, at - 40), at):
+            return False
+        return status not in _HAPPENED or not _YET_TO_HAPPEN.search(text, max(start, at - 120), at)
 
     def _clause(self, text: str, sent: Sentence, pos: int, breaks: re.Pattern = _CLAUSE_BREAK) -> tuple[int, int]:
         """The (start, end) of the clause of ``sent`` around ``pos``, between ``breaks``."""
@@ -1019,25 +1036,42 @@ class Extractor:
         body = dateline.end() if dateline else 0  # the dateline's year is the article's, a fallback
         own_year = article.year or next((int(m.group(1)) for m in _YEAR.finditer(seg, 0, body)), None)
         ranges = [(m.start(), m.end()) for m in _RANGE.finditer(seg, body)]
-        years = [(abs(sent.start + m.start() - anchor), int(m.group(2))) for m in _RANGE.finditer(seg, body)]
-        years += [(abs(sent.start + m.start() - anchor), int(m.group(1))) for m in _YEAR.finditer(seg, body)
+        years = [(abs(sent.start + m.start() - anchor), int(m.group(2)), sent.start + m.start())
+                 for m in _RANGE.finditer(seg, body)]
+        years += [(abs(sent.start + m.start() - anchor), int(m.group(1)), sent.start + m.start()) for m in _YEAR.finditer(seg, body)
                   if not (ongoing and _SINCE.search(seg, max(0, m.start() - 14), m.start()))
                   and not any(r0 <= m.start() < r1 for r0, r1 in ranges)
                   and not (status not in _DEAL_STATUSES and _DEAL_AFTER_YEAR.match(seg, m.end()))]
         if own_year is not None:
-            years += [(abs(sent.start + m.start() - anchor), own_year + _YEAR_OFFSET[m.lastgroup])
+            years += [(abs(sent.start + m.start() - anchor), own_year + _YEAR_OFFSET[m.lastgroup], sent.start + m.start())
                       for m in _RELATIVE_YEAR.finditer(seg, body)]
         if article.published and status in _HAPPENED:  # "signed a deal in August" (published in January)
             month_now = int(article.published[5:7])
             for m in _MONTH_ALONE.finditer(seg, body):
                 month = _MONTHS[m.group(1).lower().rstrip(".")]
-                years.append((abs(sent.start + m.start() - anchor), own_year - (month > month_now)))
+                years.append((abs(sent.start + m.start() - anchor), own_year - (month > month_now), sent.start + m.start()))
         if within is not None:
             years = [y for y in years if y[0] <= within]
             return min(years)[1] if years else None
+        if years and status != "unknown":
+            # "delivered the jets this week, ahead of the schedule set when Manila ordered them in
+            # June 2025": a year dates the event whose cue comes last before it (else first after
+            # it), not this one.
+            cues = self._cues(text, sent)
+            def dates_another(p: int) -> bool:
+                before = [c for c in cues if c[0] < p]
+                at, other = max(before) if before else min(cues, default=(anchor, status))
+                return other != status and at != anchor
+            years = [y for y in years if not dates_another(y[2])]
         if years:
             return min(years)[1]
         return own_year
+
+    def _cues(self, text: str, sent: Sentence) -> list[tuple[int, str]]:
+        """The offsets and statuses of the status cues in the sentence that hold."""
+        return [(m.start(), status) for status, rx in self.d.status.items()
+                for m in self._finditer(rx, text, sent.start, sent.end)
+                if self._cue_holds(text, sent.start, m.start(), status)]
 
     def _other_events(self, text: str, sent: Sentence, article: Article, status: str, year: int | None,
                       cstart: int, cend: int) -> list[tuple[str, int]]:
@@ -1047,7 +1081,7 @@ class Extractor:
         events: list[tuple[str, int]] = []
         for other, rx in self.d.status.items():
             for m in self._finditer(rx, text, cstart, cend):
-                if _DISCOUNT.search(text[max(cstart, m.start() - 40):m.start()]):
+                if not self._cue_holds(text, cstart, m.start(), other):
                     continue
                 when = self._year(text, sent, m.start(), article, other, within=_EVENT_YEAR_CHARS)
                 if when is not None and when != year and (other, when) not in events and other != status:
@@ -1275,8 +1309,10 @@ class Extractor:
                 status, where = self._status(text, cstart, cend)
                 if status == "unknown":
                     status, where = self._status(text, sent.start, sent.end)
-                if status in ("unknown", "completed") and kind in _ONGOING_KINDS and self._search(
-                        self.d.ongoing, text, cstart, cend):
+                if status in ("unknown", "completed") and kind in _ONGOING_KINDS and any(
+                        self._cue_holds(text, cstart, m.start(), "operational")
+                        and not _RELATIVE_BEFORE.search(text, max(cstart, m.start() - 8), m.start())
+                        for m in self._finditer(self.d.ongoing, text, cstart, cend)):
                     status = "operational"  # "have been stationed there since they arrived in 2024"
                 year = self._year(text, sent, where if where is not None else anchor, article, status)
                 spec = all(self._speculative(text, sent, t[0], in_scenario) for t in ts)

@@ -343,6 +343,56 @@ def test_coder_reads(extractor, case: Case):
     assert not {r for _s, r, _k in got} & set(case.not_recipient + case.not_party)
 
 
+def reported(extractor, text: str, language: str, published: str) -> set[tuple]:
+    """The (supplier, recipient, kind, status, year) events the coder reads in ``text``."""
+    from geomap.model import Article
+
+    reading = extractor.read(Article("t.txt", text.split("\n")[0], text, published=published, language=language))
+    return {(r.supplier, r.recipient, r.kind, r.status, r.year) for r in reading.relations}
+
+
+# What a sentence says has happened, is going on or is yet to come, and when: (text, language,
+# published, events that must be read, events that must not).
+STATUS_CASES = {
+    "a delivery yet to come does not complete a signed deal": (
+        "Test\n\nDAKAR, Nov 16, 2026 (AFP) - Under a loan agreement signed in Dakar on Monday, the Export-Import "
+        "Bank of China will lend about $60 million for two patrol boats for Senegal's navy, which are to be built by "
+        "China Shipbuilding Industry Corporation and delivered from 2028.", "en", "2026-11-16",
+        {("CN", "SN", "arms_transfer", "signed", 2026)}, {("CN", "SN", "arms_transfer", "completed", 2028)}),
+    "vehicles that would be delivered next year": (
+        "Test\n\nTIRANA, March 3, 2026 (Reuters) - Turkey handed over the first 12 Otokar Cobra II armoured vehicles "
+        "to the Albanian Armed Forces on Monday. The remaining 26 vehicles would be delivered to Albania by mid-2027, "
+        "Otokar said.", "en", "2026-03-03",
+        {("TR", "AL", "arms_transfer", "completed", 2026)}, {("TR", "AL", "arms_transfer", "completed", 2027)}),
+    "work that goes on is operational": (
+        "Test\n\nRussian technicians maintain the Mi-35 helicopters of the Ethiopian air force at Bishoftu. Turkey "
+        "continues to run its TURKSOM training base in Mogadishu for Somali officers.", "en", "2026-05-01",
+        {("RU", "ET", "maintenance", "operational", 2026), ("TR", "SO", "training", "operational", 2026)}, set()),
+    "Portuguese: training that goes on, boats still to be delivered": (
+        "Teste\n\nMAPUTO, 3 de outubro de 2026 - Portugal continua a dar formação aos fuzileiros navais "
+        "moçambicanos. As quatro lanchas restantes devem ser entregues a Moçambique pela China ao longo de 2027.",
+        "pt", "2026-10-03",
+        {("PT", "MZ", "training", "operational", 2026)}, {("CN", "MZ", "arms_transfer", "completed", 2027)}),
+    "a year dates the event named last before it, past a hyphen dateline": (
+        "Test\n\nNEW DELHI, May 2, 2026 (Reuters) - The Philippines took delivery of its first BrahMos batteries "
+        "from India in April 2024 under a $375 million contract signed in 2022.", "en", "2026-05-02",
+        {("IN", "PH", "arms_transfer", "completed", 2024), ("IN", "PH", "arms_transfer", "signed", 2022)}, set()),
+    "what a relative clause says of a base is not the course's status": (
+        "Test\n\nForty Argentine air force technicians completed a C-130H maintenance course this autumn at Robins "
+        "Air Force Base in Georgia, which overhauls the U.S. Air Force's own Hercules transports, the U.S. Embassy "
+        "in Buenos Aires said.", "en", "2025-12-06",
+        {("US", "AR", "training", "completed", 2025)}, {("US", "AR", "training", "operational", 2025)}),
+}
+
+
+@pytest.mark.parametrize("case", STATUS_CASES.values(), ids=STATUS_CASES.keys())
+def test_coder_reads_status_and_year(extractor, case):
+    text, language, published, must, must_not = case
+    got = reported(extractor, text, language, published)
+    assert must <= got
+    assert not must_not & got
+
+
 def test_operators_of_foreign_hardware_received_it(extractor):
     from geomap.model import Article
 
