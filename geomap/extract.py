@@ -222,6 +222,13 @@ _LOCATED_AT = re.compile(r"[\s,]*(?:(?:of|de|da|do|del)\s+(?:[\w'’-]+\s+){1,3}
                          r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
+# ", and the Netherlands", "; Greece": a country that opens a further clause of the sentence
+_CLAUSE_OPENING = re.compile(r"(?:;|,\s*(?:and|while|but|whereas|y|e|mas|pero|mientras)|\b(?:while|whereas))\s+(?:the\s+)?$", re.I)
+# "... and Austria signed a joint contract for the type", "signed for 36 launchers": the buyer signs
+_BUYER_SIGNS = re.compile(
+    r"(?:\s+and\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)?\s+(?:(?:have|has|had)\s+)?(?:both\s+|also\s+|jointly\s+)?"
+    r"(?:signed|signs)\s+(?:up\s+)?(?:for\b|(?:a|an|the)\s+(?:[\w$.,-]+\s+){0,3}(?:contract|deal|order)s?\s+for\s+"
+    r"(?!the\s+(?:supply|delivery|sale|export)))", re.I)
 # "Robins Air Force Base, which overhauls ...": a relative clause tells of something else
 _RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who|where|que|donde|onde)\s+$", re.I)
 # "are to be delivered from 2028", "would be built by CSSC and delivered", "devem ser entregues":
@@ -953,6 +960,13 @@ class Extractor:
                     rec[a.country] += 1.0  # "Colombia is negotiating a contract with Sweden's Saab"
                 else:
                     sup[a.country] += 1.5
+        # "Hungary took delivery in 2024, and the Netherlands and Austria signed a contract for the
+        # type": the subject of a later clause that buys is a buyer too.
+        for a in actors:
+            if subject_done and a.source in ("country", "capital") and not rec[a.country] and a.country not in explicit \
+                    and _CLAUSE_OPENING.search(text, max(sent.start, a.start - 16), a.start) and (
+                        _BUYER_SIGNS.match(text, a.end, sent.end) or self._buys_after(text, sent, a)):
+                rec[a.country] += 3.0
         # "in Burkina Faso and Niger": a country joined to a recipient shares its role.
         for prev, a in zip(actors, actors[1:]):
             if not rec[a.country] and not sup[a.country] and a.country != prev.country \
