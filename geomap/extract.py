@@ -265,6 +265,10 @@ _HAPPENED = ("signed", "completed", "operational", "under_construction", "stalle
 # "a 2018 agreement", "the 2014 contract": the year the deal was made, not of a later status.
 _DEAL_AFTER_YEAR = re.compile(r"\s+(?:[\w-]+\s+)?(?:agreements?|contracts?|deals?|accords?|treaty|memorandum|pact|"
                               r"acuerdo|contrato|acordo|convenio)\b", re.I)
+_DEAL_YEAR = re.compile(
+    r"\b(?P<year>19[5-9]\d|20[0-4]\d)(?=\s+(?:[\w-]+\s+)?(?:agreements?|contracts?|deals?|accords?|orders?|memorandum|"
+    r"acuerdo|contrato|acordo|convenio)\b)|\b(?:contrato|acuerdo|acordo|convenio|contract|agreement|deal)\s+(?:de|of)\s+"
+    r"(?P<of_year>19[5-9]\d|20[0-4]\d)\b", re.I)
 _DEAL_STATUSES = ("unknown", "offered", "negotiating", "announced", "signed")
 # How near its cue a year must be named for a further event of a sentence ("… and delivered in 2024").
 _EVENT_YEAR_CHARS = 50
@@ -1100,6 +1104,11 @@ class Extractor:
                 when = self._year(text, sent, m.start(), article, other, within=_EVENT_YEAR_CHARS)
                 if when is not None and when != year and (other, when) not in events and other != status:
                     events.append((other, when))
+        if status != "signed":  # "under a 2024 deal", "no contrato de 2014": the deal was made that year
+            for m in _DEAL_YEAR.finditer(text, cstart, cend):
+                when = int(m.group("year") or m.group("of_year"))
+                if when != year and ("signed", when) not in events:
+                    events.append(("signed", when))
         return sorted(events, key=lambda e: (e[1], STATUS_ORDER.index(e[0])))
 
     def _speculative(self, text: str, sent: Sentence, trig_start: int, in_scenario: bool) -> bool:

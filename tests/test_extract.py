@@ -377,6 +377,16 @@ STATUS_CASES = {
         "Test\n\nNEW DELHI, May 2, 2026 (Reuters) - The Philippines took delivery of its first BrahMos batteries "
         "from India in April 2024 under a $375 million contract signed in 2022.", "en", "2026-05-02",
         {("IN", "PH", "arms_transfer", "completed", 2024), ("IN", "PH", "arms_transfer", "signed", 2022)}, set()),
+    "the order a delivery completes was placed in its own year": (
+        "Test\n\nYANGON, Oct 14, 2026 (Reuters) - The Myanmar Air Force has taken delivery of its last two Sukhoi "
+        "Su-30SME fighters, completing a six-aircraft order placed with Russia's Rosoboronexport in 2018.", "en",
+        "2026-10-14",
+        {("RU", "MM", "arms_transfer", "completed", 2026), ("RU", "MM", "arms_transfer", "signed", 2018)},
+        {("RU", "MM", "arms_transfer", "completed", 2018)}),
+    "a deal named by its year was signed that year": (
+        "Test\n\nYEREVAN, May 2, 2026 (Reuters) - Paris supplied GM200 radars to Armenia in 2023 and, under a 2024 "
+        "deal, three Caesar self-propelled howitzers, which arrived earlier this year.", "en", "2026-05-02",
+        {("FR", "AM", "arms_transfer", "completed", 2023), ("FR", "AM", "arms_transfer", "signed", 2024)}, set()),
     "what a relative clause says of a base is not the course's status": (
         "Test\n\nForty Argentine air force technicians completed a C-130H maintenance course this autumn at Robins "
         "Air Force Base in Georgia, which overhauls the U.S. Air Force's own Hercules transports, the U.S. Embassy "
@@ -495,7 +505,7 @@ def test_a_contract_and_a_later_delivery_in_one_sentence_are_two_events(extracto
     assert got[("KR", "PH", "arms_transfer")] == {("signed", 2022), ("completed", 2026)}
     got = events(extractor, "Test\n\nThe junta ended a 2019 agreement that allowed Danish troops to be stationed "
                             "in Mali and ordered them out in 2023.")
-    assert got[("DK", "ML", "presence")] == {("cancelled", 2023)}
+    assert got[("DK", "ML", "presence")] == {("cancelled", 2023), ("signed", 2019)}  # the deal, then its end
 
 
 def test_the_host_is_where_the_places_are_and_its_forces_need_no_name(extractor):
