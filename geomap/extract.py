@@ -197,7 +197,9 @@ _TRAINEES_FROM = re.compile(
     r"\b(?:officers|pilots|soldiers|personnel|students|cadets|trainees|crews|technicians|troops|police|policemen|"
     r"oficiales|pilotos|soldados|estudiantes|alumnos|cadetes|militares|oficiais|alunos)\s+(?:[\w-]+\s+){0,2}"
     r"(?:from|de|da|do|del)\s+(?:the\s+|la\s+|el\s+|o\s+)?$", re.I)
-_RELATIVE_BEFORE = re.compile(r"\b(?:que|which|that|where|donde|onde)\s+$", re.I)
+# "the station that China operates"; "Robins Air Force Base, which overhauls ...": a relative
+# clause tells of something else than the clause it hangs on
+_RELATIVE_BEFORE = re.compile(r"\b(?:que|which|that|who|where|donde|onde)\s+$", re.I)
 _RUNS_AFTER = re.compile(
     r"\s+(?:has\s+|had\s+|ha\s+)?(?:opera|operates|operated|runs|ran|built|construy[oó]|construido|financi[oó]|"
     r"financed|administra|manages|maintains|mantiene|mant[eé]m|instal[oó]|instalou|constr[oó]i|constru[ií]u|leases)\b", re.I)
@@ -229,8 +231,6 @@ _BUYER_SIGNS = re.compile(
     r"(?:\s+and\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)?\s+(?:(?:have|has|had)\s+)?(?:both\s+|also\s+|jointly\s+)?"
     r"(?:signed|signs)\s+(?:up\s+)?(?:for\b|(?:a|an|the)\s+(?:[\w$.,-]+\s+){0,3}(?:contract|deal|order)s?\s+for\s+"
     r"(?!the\s+(?:supply|delivery|sale|export)))", re.I)
-# "Robins Air Force Base, which overhauls ...": a relative clause tells of something else
-_RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who|where|que|donde|onde)\s+$", re.I)
 # "are to be delivered from 2028", "would be built by CSSC and delivered", "devem ser entregues":
 # what is yet to happen has not happened.
 _YET_TO_HAPPEN = re.compile(
