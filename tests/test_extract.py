@@ -168,6 +168,22 @@ def test_facilities_in_the_capital_and_in_a_state_named_city(extractor):
     assert centre.precision == "city" and km(centre.lat, centre.lon, 19.04, -98.21) < 15  # the city, not the state
 
 
+def test_maintenance_hangars_lines_and_workshops_are_mro_centres(extractor):
+    from geomap.model import Article
+
+    text = ("Test\n\nABUJA, November 18, 2026 - A team of Chinese technicians has arrived at Kainji air base in Niger "
+            "State to commission a maintenance hangar for the Nigerian Air Force's Wing Loong II drones.\n\nIn Myanmar, "
+            "Russian technicians have set up a servicing line at Meiktila for the Su-30 fleet's engines.")
+    reading = extractor.read(Article("t.txt", "Test", text, published="2026-11-18"))
+    got = {(f.supplier, f.host, f.kind) for f in reading.facilities}
+    assert {("CN", "NG", "mro_center"), ("RU", "MM", "mro_center")} <= got
+    text = ("Prueba\n\nLA PAZ, 4 de mayo de 2026 - El contrato con la china Norinco incluye la construcción de un taller "
+            "de mantenimiento en Viacha, donde técnicos chinos repararán los blindados del Ejército boliviano.")
+    reading = extractor.read(Article("t.txt", "Prueba", text, published="2026-05-04", language="es"))
+    got = {(f.supplier, f.host, f.kind, f.place.name if f.place else None) for f in reading.facilities}
+    assert ("CN", "BO", "mro_center", "Viacha") in got  # "Norinco" as the press writes it, not only NORINCO
+
+
 def test_a_facility_referred_back_to_takes_the_place_named_before(extractor):
     from geomap.model import Article
 
