@@ -224,6 +224,9 @@ _LOCATED_AT = re.compile(r"[\s,]*(?:(?:of|de|da|do|del)\s+(?:[\w'’-]+\s+){1,3}
                          r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
+# "its base", "their own naval base": a base of the clause's subject
+_POSSESSIVE = re.compile(r"(?:its|their)\b", re.I)
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+|main\s+|largest\s+|only\s+|first\s+)?$", re.I)
 # ", and the Netherlands", "; Greece": a country that opens a further clause of the sentence
 _CLAUSE_OPENING = re.compile(r"(?:;|,\s*(?:and|while|but|whereas|y|e|mas|pero|mientras)|\b(?:while|whereas))\s+(?:the\s+)?$", re.I)
 # "... and Austria signed a joint contract for the type", "signed for 36 launchers": the buyer signs
@@ -787,6 +790,12 @@ class Extractor:
         if any(not any(n0 <= m.start() < n1 for n0, n1 in names)
                for m in self._finditer(self.d.presence_cues, text, cstart, cend)):
             return True
+        if _POSSESSIVE.match(text, start) or _POSSESSIVE_BEFORE.search(text, max(cstart, start - 24), start):
+            # "Russia … its base at Tartus in Syria": the base of a country named before, in another
+            owner = next((a for a in reversed(actors) if a.end <= start and a.source != "place"), None)
+            at = next((a for a in actors if 0 <= a.start - start <= 60), None)
+            if owner is not None and at is not None and at.country != owner.country:
+                return True
         near = [a for a in actors if 0 <= start - a.end <= 30 and a.source in ("demonym", "country", "org", "capital")
                 and re.fullmatch(r"(?:['’]s)?[\s\w-]*", text[a.end:start])]
         after = next((a for a in actors if 0 <= a.start - start <= 50), None)

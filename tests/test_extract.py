@@ -342,6 +342,15 @@ CASES = {
         "will sign a deal with Russia.",
         has=(("CN", "KH", "arms_transfer"), ("IT", "ID", "arms_transfer")), not_supplier=("ID",),
         not_recipient=("IT",)),
+    "forces kept abroad, exercises taken part in, ships berthed or calling, a base of one's own abroad": Case(
+        "Test\n\nThe United States, which keeps troops at Camp Simba in Kenya, has trained Kenyan rangers for a "
+        "decade.\n\nSome 400 Japanese soldiers took part for the first time in this year's Balikatan exercise in the "
+        "Philippines.\n\nTwo Chinese navy corvettes have been berthed at a new pier in Cambodia since December "
+        "2023.\n\nSenegal has also asked France to close its bases in Dakar by the end of 2025.",
+        has=(("US", "KE", "presence"), ("JP", "PH", "presence"), ("CN", "KH", "presence"), ("FR", "SN", "presence"))),
+    "Portuguese: troops kept in a province": Case(
+        "Teste\n\nO Ruanda mantém desde 2021 tropas em Cabo Delgado, no norte de Moçambique.", language="pt",
+        exactly=frozenset({("RW", "MZ", "presence")})),
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
