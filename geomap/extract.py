@@ -34,7 +34,9 @@ _BOUGHT_FROM = re.compile(
     r"\b(?:bought|buys|buy|purchased|purchases|acquired|acquires|ordered|orders|imported|imports|procured|received|"
     r"encomend(?:a|ou|aram|am)|encarg(?:a|[oó]|aron|an)|"
     r"compr(?:[oó]|aron|a|an|ou|aram|ad[oa]s?)|adquiri(?:[oó]|eron|u|ram|d[oa]s?)|recibi[oó]|recebeu|recebid[oa]s|recibid[oa]s)\s+"
-    r"(?:[\w$.,-]+\s+){0,8}?(?:from|a|de|à|ao|da|do|das|dos|del|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
+    r"(?:[\w$.,-]+\s+){0,8}?(?:from|a|al|de|à|ao|da|do|das|dos|del|junto a)\s+(?:the\s+|la\s+|el\s+|o\s+)?(?:\w+\s+){0,2}$", re.I)
+# "cazas F-16 procedentes de Dinamarca", "blindados oriundos da China": where the goods come from
+_COMING_FROM = re.compile(r"\b(?:procedentes?|provenientes?|oriund[oa]s?|vind[oa]s?)\s+(?:de|del|da|do|das|dos)\s+(?:la\s+|el\s+|a\s+|o\s+)?$", re.I)
 # "the contract, signed in 2022, for 42 aircraft": what a deal is for
 _FOR_AFTER_DEAL = re.compile(r"(?:[\s,]+[\w'’-]+){0,6}?[\s,]+(?:for|para)\s+(?:(?:\d[\d,.]*|an?|one|two|three|four|five|six|"
                              r"seven|eight|nine|ten|twelve|several|additional|more|new|un|una|dos|tres|cuatro|seis|"
@@ -65,9 +67,12 @@ _BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier|frontera|fronteira|li
 # Where work was done, up to the country that follows: "built in China", "assembled at the
 # plant in Donauwörth, Germany" (the maker's works), "overhauled at the 558th Aircraft Repair
 # Plant in Baranovichi, Belarus" (the repairer's).
-_WORKS_AT = r"\s+(?:[\w'’-]+\s+){0,6}?(?:in|at)\s+(?:the\s+)?(?:[\w'’-]+,?\s+){0,3}?$"
-_MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|constructed)" + _WORKS_AT, re.I)
-_REPAIRED_IN = re.compile(r"\b(?:overhauled|repaired|serviced|refurbished|upgraded|modernised|modernized)" + _WORKS_AT, re.I)
+_WORKS_AT = r"\s+(?:[\w'’-]+\s+){0,6}?(?:in|at|en|em|na|no)\s+(?:the\s+|la\s+|el\s+|a\s+|o\s+)?(?:[\w'’-]+,?\s+){0,3}?$"
+# "built in China", "construidas en China", "fabricados na Coreia do Sul"
+_MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|constructed|constru[ií]d[oa]s?|fabricad[oa]s?|"
+                      r"producid[oa]s?|produzid[oa]s?|ensamblad[oa]s?|montad[oa]s?)" + _WORKS_AT, re.I)
+_REPAIRED_IN = re.compile(r"\b(?:overhauled|repaired|serviced|refurbished|upgraded|modernised|modernized|reparad[oa]s?|"
+                          r"modernizad[oa]s?)" + _WORKS_AT, re.I)
 # "under U.S. pressure", "despite Chinese objections": a country that takes no part in the deal
 _NO_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:pressure|objections?|opposition|protests?|criticism|warnings?)\b"
                             r"|\s+(?:(?:has|had|have)\s+)?(?:played|plays|play|had|has|took|takes)\s+no\s+(?:part|role)\b"
@@ -82,7 +87,8 @@ _FEARED_BEFORE = re.compile(
     r"medo de|risco de|amea[cç]a de)\s+(?:[\w.-]+\s+){0,3}$", re.I)
 # "previously operated by India": a former owner, not a party to the deal reported
 _FORMER_OWNER_BEFORE = re.compile(r"\b(?:previously|formerly|once|originally)\s+(?:operated|flown|used|owned)\s+by\s+(?:the\s+)?$", re.I)
-_AND_GAP = re.compile(r"\s*(?:and|y|e)(?:\s+the)?\s*", re.I)  # "Slovenia and the Netherlands"
+# "Slovenia and the Netherlands", "al Reino Unido y a Australia", "from France and from Spain"
+_AND_GAP = re.compile(r"\s*(?:and|y|e)(?:\s+(?:the|a|al|à|ao|from|to|de|da|do|del))?\s*", re.I)
 _ADJECTIVE_SLOT = re.compile(r"\b(?:of|the|its|their|a|an|newly|recently)\s+$", re.I)
 _POSSESSIVE_GAP = re.compile(r"['’]s?\s+")
 # "the peace agreement initialled in Washington": a capital where something was signed or held
@@ -912,7 +918,8 @@ class Extractor:
                 rec[a.country] += 3.0
             elif a.source != "place" and _LEASED_FROM.search(before):
                 rec[a.country] += 3.0  # "leases the Baikonur cosmodrome from Kazakhstan": the host
-            elif a.source != "place" and (_BOUGHT_FROM.search(before) or _DEPENDS_ON.search(before[-40:])):
+            elif a.source != "place" and (_BOUGHT_FROM.search(before) or _DEPENDS_ON.search(before[-40:])
+                                          or _COMING_FROM.search(before[-40:])):
                 sup[a.country] += 4.0
                 explicit.add(a.country)
             elif a.source in ("country", "place") and a.country != host and (

@@ -351,6 +351,13 @@ CASES = {
     "Portuguese: troops kept in a province": Case(
         "Teste\n\nO Ruanda mantém desde 2021 tropas em Cabo Delgado, no norte de Moçambique.", language="pt",
         exactly=frozenset({("RW", "MZ", "presence")})),
+    "Spanish: bought from ('al'), coming from, built in, and two sellers joined by 'y a'": Case(
+        "Prueba\n\nLa Fuerza Aérea Argentina recibió este lunes el segundo lote de seis cazas F-16 procedentes de "
+        "Dinamarca. Con ellos ya son doce los aviones de los 24 que Buenos Aires compró al gobierno danés.\n\nLa "
+        "Armada de Guinea Ecuatorial recibió este martes dos patrulleras de altura construidas en China.\n\nChile, "
+        "que opera fragatas de segunda mano adquiridas al Reino Unido y a Australia, sigue el programa peruano.",
+        language="es", has=(("DK", "AR", "arms_transfer"), ("CN", "GQ", "arms_transfer"), ("GB", "CL", "arms_transfer"),
+                            ("AU", "CL", "arms_transfer")), not_recipient=("CN", "DK"), not_supplier=("US",)),
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
