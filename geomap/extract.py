@@ -230,6 +230,8 @@ _LOCATED_AT = re.compile(r"[\s,]*(?:(?:of|de|da|do|del)\s+(?:[\w'’-]+\s+){1,3}
                          r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
+# ", an Indian-Russian joint venture", ", the Indo-Russian joint venture": an apposition to a firm's name
+_FIRM_DESCRIBED = re.compile(r",\s+(?:an?|the)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 # "its base", "their own naval base": a base of the clause's subject
 _POSSESSIVE = re.compile(r"(?:its|their)\b", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their)\s+(?:own\s+|main\s+|largest\s+|only\s+|first\s+)?$", re.I)
@@ -710,6 +712,11 @@ class Extractor:
         triggers = [t for t in triggers if not any(n0 <= t[0] < n1 for n0, n1 in names)
                     and not (t[2] == "sanctions" and _TITLE_WORD.match(text, t[1]))]
         facility_hits = [f for f in facility_hits if not any(n0 <= f[0] < n1 for n0, n1 in names)]
+        # "BrahMos Aerospace, an Indian-Russian joint venture, delivered …": what a firm is, not what the
+        # sentence reports
+        ends = {n1 for _n0, n1 in names}
+        triggers = [t for t in triggers if t[2] != "industrial" or not (
+            (m := _FIRM_DESCRIBED.search(text, max(sent.start, t[0] - 50), t[0])) and m.start() in ends)]
         # "the air force's maintenance service", "a mixed fleet complicates maintenance": no service provided
         triggers = [t for t in triggers if t[2] != "maintenance" or not (
             _OWN_FACILITY.search(text, max(sent.start, t[0] - 60), t[0])

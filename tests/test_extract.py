@@ -358,6 +358,9 @@ CASES = {
         "que opera fragatas de segunda mano adquiridas al Reino Unido y a Australia, sigue el programa peruano.",
         language="es", has=(("DK", "AR", "arms_transfer"), ("CN", "GQ", "arms_transfer"), ("GB", "CL", "arms_transfer"),
                             ("AU", "CL", "arms_transfer")), not_recipient=("CN", "DK"), not_supplier=("US",)),
+    "a firm described as a joint venture is no industrial deal with its customer": Case(
+        "Test\n\nBrahMos Aerospace, an Indian-Russian joint venture, delivered the first batteries of the system to "
+        "the Philippines in 2024.", has=(("IN", "PH", "arms_transfer"),), lacks=(("IN", "PH", "industrial"),)),
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
