@@ -1173,6 +1173,9 @@ class Extractor:
             return [], [], []
         denials = list(self._finditer(self.d.denial, text, sent.start, sent.end))
         if denials:  # a denial voids what its own clause reports ("the yard never delivered" voids no contract before it)
+            # the deal word a denial is made of ("but no contract has been announced") is no deal, and
+            # not what the denial voids
+            generics = [g for g in generics if not any(d.start() <= g.start() < d.end() for d in denials)]
             anchors = [t[0] for t in triggers] + [g.start() for g in generics] + [f[0] for f in facility_hits]
             denied = {self._clause(text, sent, d.start(), _RECIPIENT_BREAK) for d in denials}
             if any(self._clause(text, sent, p, _RECIPIENT_BREAK) in denied for p in anchors):

@@ -361,6 +361,13 @@ CASES = {
     "a firm described as a joint venture is no industrial deal with its customer": Case(
         "Test\n\nBrahMos Aerospace, an Indian-Russian joint venture, delivered the first batteries of the system to "
         "the Philippines in 2024.", has=(("IN", "PH", "arms_transfer"),), lacks=(("IN", "PH", "industrial"),)),
+    "denials of sales, and a denied contract that voids only its own clause": Case(
+        "Test\n\nIsrael, which restored diplomatic ties with Chad in 2019, is not known to have sold weapons there. "
+        "Paris has made no arms sales to Islamabad in more than a decade. But Caracas is not a supplier to anyone: "
+        "a claim that Venezuela had offered patrol boats to Guyana was false.\n\nThe two Type 056A corvettes that "
+        "China transferred to Cambodia were commissioned at Ream last November, although no contract has been "
+        "announced for two more hulls.",
+        has=(("CN", "KH", "arms_transfer"),), not_supplier=("IL", "FR", "VE")),
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
