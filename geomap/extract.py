@@ -166,10 +166,12 @@ _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^�
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
 _RECEIVING = re.compile(
     r"\b(?:were|was|are|is|been|being|be) trained\b|\b(?:have|has|had) (?:also )?trained (?:at|in|with)\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
-    r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:an|aron|ar[aá]n|[oó])|"
+    r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:a|an|aron|ar[aá]n|[oó])|"
     r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|forma(?:m|r|ram|va)?-se|"
-    r"(?:began|begun|begin|begins|started|starts|start|inici(?:ou|aram|[oó]|aron|a|an|am)|comen[cz](?:[oó]|aron|ou|aram))"
-    r" (?:[\w-]+ ){0,3}?(?:training|(?:a |the |its |their )?course|(?:o |el |um |un |a |la )?(?:curso|treinamento|forma[cç][aã]o|entrenamiento|formaci[oó]n|capacitaci[oó]n))|"
+    r"(?:fue|fueron|foi|foram|ser[aá]n?) (?:\w+ )?(?:formad|capacitad|entrenad|treinad|instruid)[oa]s?|"
+    r"(?:began|begun|begin|begins|started|starts|start|inici(?:ou|aram|[oó]|aron|a|an|am|ar[aá]n?)|"
+    r"comen[cz](?:[oó]|aron|ou|aram|ar[aá]n?)|comienzan?|come[cç](?:ou|aram|am|ar[aã]o))"
+    r" (?:[\w-]+ ){0,3}?(?:training|(?:a |the |its |their )?course|(?:o |el |um |un |a |la |su |sus |seu |sua )?(?:curso|treinamento|forma[cç][aã]o|entrenamiento|formaci[oó]n|capacitaci[oó]n|instrucci[oó]n))|"
     r"pas(?:aron|an|sa(?:m|ram)?|sou) (?:[\w-]+ ){0,2}?por (?:um |una? |o |el |la |a )?(?:treinamento|forma[cç][aã]o|curso|capacita[cç][aã]o|entrenamiento|formaci[oó]n|capacitaci[oó]n)|"
     r"recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
     r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram|"
@@ -179,7 +181,8 @@ _RECEIVING = re.compile(
 # group 2 when it names equipment (made by the country if that is an exporter).
 _NOUN_BEFORE = re.compile(
     r"\b(?:(pilotos|militares|oficiales|oficiais|soldados|marineros|marinheiros|tripulaciones|tripula[cç][oõ]es|"
-    r"mec[aá]nicos|t[eé]cnicos|ingenieros|engenheiros|cadetes)|empresas?|compa[nñ][ií]as?|firmas?|fabricantes?|"
+    r"mec[aá]nicos|t[eé]cnicos|ingenieros|engenheiros|cadetes|marinos|alumnos|alunos|estudiantes|estudantes|reclutas|"
+    r"recrutas)|empresas?|compa[nñ][ií]as?|firmas?|fabricantes?|"
     r"instructores|instrutores|asesores|assessores|especialistas|tropas|fuerzas|for[cç]as|contratistas|mercenarios|"
     r"astilleros?|estaleiros?|constructoras?|construtoras?|grupos?|conglomerados?|"
     r"(buques|navios|aviones|avi[oõ]es|helic[oó]pteros|repuestos|pe[cç]as|blindados|drones|cazas|ca[cç]as))\s+(?:\w+\s+)?$", re.I)

@@ -368,6 +368,11 @@ CASES = {
         "China transferred to Cambodia were commissioned at Ream last November, although no contract has been "
         "announced for two more hulls.",
         has=(("CN", "KH", "arms_transfer"),), not_supplier=("IL", "FR", "VE")),
+    "Spanish trainees named after their noun, and training given": Case(
+        "Prueba\n\nUna tripulación de unos 60 marinos ecuatoguineanos fue formada en Wuhan, en China, durante seis "
+        "meses antes de la entrega. Los pilotos colombianos comenzarán su formación en la base de Såtenäs, en Suecia, "
+        "en marzo. Estados Unidos, además, sigue formando a los pilotos argentinos en Tucson.", language="es",
+        exactly=frozenset({("CN", "GQ", "training"), ("SE", "CO", "training"), ("US", "AR", "training")})),
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
