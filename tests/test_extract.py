@@ -373,6 +373,12 @@ CASES = {
         "meses antes de la entrega. Los pilotos colombianos comenzarán su formación en la base de Såtenäs, en Suecia, "
         "en marzo. Estados Unidos, además, sigue formando a los pilotos argentinos en Tucson.", language="es",
         exactly=frozenset({("CN", "GQ", "training"), ("SE", "CO", "training"), ("US", "AR", "training")})),
+    "support given to a fleet: supported by a firm, kept running, serviced, a support contract": Case(
+        "Test\n\nSaudi Arabia's Typhoons are supported by BAE Systems at King Fahad Air Base near Taif.\n\nIn "
+        "Cameroon, Chinese technicians help keep the army's armoured vehicles running from a workshop at the Koutaba "
+        "air base.\n\nA US logistics team will stay in Nha Trang until 2028 under a support contract for Vietnam's "
+        "T-6 trainers.",
+        has=(("GB", "SA", "maintenance"), ("CN", "CM", "maintenance"), ("US", "VN", "maintenance"))),
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
