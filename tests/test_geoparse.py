@@ -58,6 +58,20 @@ def test_demonyms_match_as_written_accents_included(parser):
     assert "Germán" not in tops and "Frances" not in tops and tops.get("Francesa") == "FR"
 
 
+def test_country_names_are_places_not_demonyms(parser):
+    """No demonym form is spelt like a country's name: "India" and "Estonia" are the countries, and
+    a build without demonyms keeps them (Spanish "la Armada india" is an adjective, but written
+    like the country)."""
+    from geomap.geoparse import Geoparser
+
+    text = "Outbreaks were reported in India, Estonia, Eritrea, Namibia and Croatia."
+    plain = Geoparser(parser.gazetteer, demonyms=False)
+    for p in (parser, plain):
+        tops = {t.text: (t.country, t.kind) for t in p.parse(text)}
+        assert tops == {"India": ("IN", "country"), "Estonia": ("EE", "country"), "Eritrea": ("ER", "country"),
+                        "Namibia": ("NA", "country"), "Croatia": ("HR", "country")}
+
+
 def test_spanish_and_portuguese_common_words_and_articles(parser):
     es = [(t.text, t.country, t.kind) for t in parser.parse(
         "El Perú firmó un acuerdo con Rusia. Según el Congreso, Washington amplía las sanciones.", "es")]
