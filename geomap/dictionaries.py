@@ -387,7 +387,7 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
             supplier_after=re.compile(
                 r"(?:['’]s)?[\s-]*?(?:(?:state|government)[- ]owned\s+|[\w-]+\s+){0,3}?(?:"
                 + "|".join(trig["supplier_nouns"]) + r")\b", re.I),
-            hardware_after=re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(trig["hardware_nouns"]) + r")\b", re.I),
+            hardware_after=re.compile(r"\s+(?:[\w-]+\s+){0,4}?(?:" + "|".join(trig["hardware_nouns"]) + r")\b", re.I),
             recipient_after=re.compile(
                 r"(?:['’]s)?\s*(?:[\w-]+\s+)?(?:" + "|".join(trig["recipient_nouns"]) + r")\b", re.I),
             trainee_after=re.compile(

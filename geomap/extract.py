@@ -175,7 +175,8 @@ _RECEIVING = re.compile(
     r"pas(?:aron|an|sa(?:m|ram)?|sou) (?:[\w-]+ ){0,2}?por (?:um |una? |o |el |la |a )?(?:treinamento|forma[cç][aã]o|curso|capacita[cç][aã]o|entrenamiento|formaci[oó]n|capacitaci[oó]n)|"
     r"recib(?:ir|en|ieron|i[oó])|particip(?:an|aron|a)|receb(?:er|em|eram|eu)|"
     r"fueron entrenados|foram treinados|ser[aá]n? (?:capacitad|entrenad|adiestrad)[oa]s?|ser[aã]o? treinad[oa]s?|study|studies|studied|studying|enrolled|estudi(?:an|aron)|cursan|cursaron|estudam|estudaram|"
-    r"frequent(?:am|aram|ou|a)|asist(?:en|ieron|i[oó]|e)|viajar(?:[aá]n|ão)|travel(?:led|ed)? to)\b",
+    r"frequent(?:am|aram|ou|a)|asist(?:en|ieron|i[oó]|e)|viajar(?:[aá]n|ão)|travel(?:led|ed)? to|"
+    r"spen[dt]s? (?:[\w-]+ ){0,3}(?:months?|weeks?|years?|days?)|pas(?:aron|an|sa(?:m|ram)?|sou) (?:[\w-]+ ){0,2}(?:meses|semanas|a[nñ]os))\b",
     re.I)
 # A noun before a Spanish/Portuguese demonym: group 1 when it names people who may be trainees,
 # group 2 when it names equipment (made by the country if that is an exporter).

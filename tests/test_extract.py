@@ -379,6 +379,13 @@ CASES = {
         "air base.\n\nA US logistics team will stay in Nha Trang until 2028 under a support contract for Vietnam's "
         "T-6 trainers.",
         has=(("GB", "SA", "maintenance"), ("CN", "CM", "maintenance"), ("US", "VN", "maintenance"))),
+    "who operates foreign hardware, who spent months abroad training, and a firm's short name": Case(
+        "Test\n\nPeru operates a handful of Chinese Type 90B multiple rocket launchers bought in 2015.\n\nMoroccan "
+        "engineers had spent six months in Pune, India, for training before the factory opened.\n\nIndonesian crews "
+        "spent several months at the Italian Navy's training facilities in Taranto before taking command.\n\n"
+        "Australia signs Mitsubishi frigate deal, first ships to be built in Nagasaki",
+        has=(("CN", "PE", "arms_transfer"), ("IN", "MA", "training"), ("IT", "ID", "training")),
+        not_supplier=("PE", "MA", "ID", "AU")),
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
