@@ -234,6 +234,9 @@ _LOCATED_AT = re.compile(r"[\s,]*(?:(?:of|de|da|do|del)\s+(?:[\w'’-]+\s+){1,3}
                          r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
+# "Zambian officials have said that", "Western diplomats told": the speakers of a report
+_SPEAKERS_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:officials|sources|diplomats|spokes(?:man|woman|person))\s+"
+                             r"(?:(?:have|has|had)\s+)?(?:said|say|says|told|stated)\b", re.I)
 # ", an Indian-Russian joint venture", ", the Indo-Russian joint venture": an apposition to a firm's name
 _FIRM_DESCRIBED = re.compile(r",\s+(?:an?|the)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 # "its base", "their own naval base": a base of the clause's subject
@@ -974,6 +977,8 @@ class Extractor:
             if not subject_done and a.start > first_trigger and _OPENING_PHRASE.fullmatch(text, sent.start, a.start):
                 # "Además del entrenamiento, Estados Unidos entregó …": the subject of the verb after it
                 first_trigger = min((t for t in trigger_starts if t > a.end), default=first_trigger)
+            if not subject_done and a.start < first_trigger and _SPEAKERS_AFTER.match(text, a.end):
+                continue  # "Zambian officials have said that …": who speaks is no party
             if not subject_done and a.start < first_trigger and a.source not in ("equipment", "place") and (
                     _segment(text, sent, a.start) == _segment(text, sent, first_trigger)
                     or self._clause_subject(text, sent, a, actors, first_trigger)):

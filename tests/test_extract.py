@@ -386,6 +386,11 @@ CASES = {
         "Australia signs Mitsubishi frigate deal, first ships to be built in Nagasaki",
         has=(("CN", "PE", "arms_transfer"), ("IN", "MA", "training"), ("IT", "ID", "training")),
         not_supplier=("PE", "MA", "ID", "AU")),
+    "speakers are no party, and a claim is no report of fact": Case(
+        "Test\n\nLUSAKA, June 3, 2026 (Reuters) - Zambian officials have said that a maintenance agreement covering "
+        "Zambia's Chinese-made K-8 trainers was signed in June.\n\nA report circulating on social media claimed that "
+        "Algeria had signed a contract for the L-15; Hongdu's marketing director denied it.",
+        has=(("CN", "ZM", "maintenance"),), not_supplier=("ZM",), not_recipient=("DZ",)),
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
