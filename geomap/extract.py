@@ -234,6 +234,8 @@ _LOCATED_AT = re.compile(r"[\s,]*(?:(?:of|de|da|do|del)\s+(?:[\w'’-]+\s+){1,3}
                          r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
 _LIST_CUE = re.compile(r"\b(?:like|such as|including|e\.g\.|among them|namely)\b", re.I)
 _DISCOUNT = re.compile(r"\b(?:previously|originally|formerly|once|earlier|initially|had been|anteriormente|previamente)\s+(?:\w+\s+)?$", re.I)
+# the gap between two items of a list: ", ", " and ", " y ", ", and the "
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and|y|e)\s+)?(?:the\s+)?", re.I)
 # "Zambian officials have said that", "Western diplomats told": the speakers of a report
 _SPEAKERS_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:officials|sources|diplomats|spokes(?:man|woman|person))\s+"
                              r"(?:(?:have|has|had)\s+)?(?:said|say|says|told|stated)\b", re.I)
@@ -1164,10 +1166,19 @@ class Extractor:
             verb = _EQUIPMENT_OBJECT_BEFORE.search(text, max(sent.start, e0 - 40), e0)
             if verb is None or any(t0 <= verb.start() < t1 or t0 < e1 <= t1 for t0, t1, _k in triggers):
                 continue
-            # only where the buyer is the verb's subject and the sentence names no one else
+            # only where the buyer is the verb's subject (or subjects: "Portugal y Hungría ya operan el
+            # C-390") and its clause names no one else
             subject = next((a for a in reversed(actors) if a.end <= verb.start() and a.source != "place"), None)
-            if subject is not None and _SUBJECT_GAP.fullmatch(text, subject.end, verb.start()) and all(
-                    a.country in (subject.country, *origin.split("|")) for a in actors):
+            if subject is None or not _SUBJECT_GAP.fullmatch(text, subject.end, verb.start()):
+                continue
+            buyers = [subject]
+            for b in reversed([a for a in actors if a.end <= subject.start]):
+                if not _LIST_GAP.fullmatch(text, b.end, buyers[-1].start):
+                    break
+                buyers.append(b)
+            cstart, cend = self._clause(text, sent, verb.start())
+            if all(a.country in ({b.country for b in buyers} | set(origin.split("|")))
+                   for a in actors if cstart <= a.start < cend):
                 triggers = sorted(triggers + [(verb.start(), e1, "arms_transfer")])
         feared = [(m.start(), t1) for t0, t1, kind in triggers if kind == "sanctions"
                   and (m := _FEARED_BEFORE.search(text, max(sent.start, t0 - 60), t0))]

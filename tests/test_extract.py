@@ -391,6 +391,9 @@ CASES = {
         "Zambia's Chinese-made K-8 trainers was signed in June.\n\nA report circulating on social media claimed that "
         "Algeria had signed a contract for the L-15; Hongdu's marketing director denied it.",
         has=(("CN", "ZM", "maintenance"),), not_supplier=("ZM",), not_recipient=("DZ",)),
+    "Spanish: two operators of one design, the other clause's countries left out": Case(
+        "Prueba\n\nPortugal y Hungría ya operan el C-390, mientras que Suecia y Países Bajos lo han encargado.",
+        language="es", has=(("BR", "PT", "arms_transfer"), ("BR", "HU", "arms_transfer")), not_supplier=("PT", "HU")),
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
