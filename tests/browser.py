@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,7 +35,32 @@ def open_page(html_file: Path, *, width: int = 1280, height: int = 800):
             page.on("pageerror", lambda exc: log["errors"].append(str(exc)))
             page.on("request", lambda req: log["requests"].append(req.url))
             page.goto(html_file.resolve().as_uri(), wait_until="load")
-            page.wait_for_function("window.geomap !== undefined", timeout=15000)
+            wait_until(page, "window.geomap !== undefined")
             yield page, log
         finally:
             browser.close()
+
+
+def wait_until(page, expression: str, arg=None, *, timeout: float = 15000):
+    """Poll a JavaScript expression or function in the page until it is truthy; return its value.
+
+    Playwright's own ``wait_for_function`` evaluates its predicate with ``eval`` inside the page,
+    which the map's Content-Security-Policy forbids once the first check has failed; ``evaluate``
+    goes through the debugging protocol, which the policy does not govern.
+    """
+    from playwright.sync_api import Error
+
+    function = expression if expression.lstrip().startswith(("(", "function", "async")) else f"() => ({expression})"
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            value = page.evaluate(function, arg)
+        except Error as exc:  # a navigation replaced the page's context: check again in the new one
+            if "context was destroyed" not in str(exc):
+                raise
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout:.0f} ms for {expression!r}")
+        time.sleep(0.05)

@@ -221,7 +221,7 @@ def test_embed_snippet_is_self_contained(records_dir, tmp_path):
 def test_embedded_map_draws_inside_a_hostile_briefing_page(records_dir, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from browser import CHROMIUM_ARGS, chromium_path
+    from browser import CHROMIUM_ARGS, chromium_path, wait_until
 
     assert geomap("export", records_dir, "-f", "embed", "--out", tmp_path).returncode == 0
     snippet = (tmp_path / "footprint.embed.html").read_text(encoding="utf-8")
@@ -241,7 +241,7 @@ def test_embedded_map_draws_inside_a_hostile_briefing_page(records_dir, tmp_path
             frame = page.frame_locator("iframe").first
             frame.locator(".leaflet-container").wait_for(timeout=15000)
             inner = next(f for f in page.frames if f != page.main_frame)
-            inner.wait_for_function("window.geomap && window.geomap.ready", timeout=15000)
+            wait_until(inner, "window.geomap && window.geomap.ready")
             shown = inner.evaluate("() => window.geomap.shown()")
             assert "ru-pe-mro-center-peru" in shown["facilities"]
             # The host page's styles stop at the frame: the map's panels are displayed.

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import wait_until
 from conftest import ROOT
 
 GEOMAP = Path(sys.executable).parent / "geomap"
@@ -132,10 +133,10 @@ def test_page_source_has_no_live_markup_from_articles(hostile_build):
 
 def popup_quotes(page) -> list[str]:
     """The quotes of the open popup, once it is open (a closed one fades out for 200 ms)."""
-    return page.wait_for_function("""() => { const open = [...document.querySelectorAll('.leaflet-popup')]
+    return wait_until(page, """() => { const open = [...document.querySelectorAll('.leaflet-popup')]
             .filter(p => p.style.opacity !== '0');
         const qs = open.length === 1 ? [...open[0].querySelectorAll('.leaflet-popup-content q')] : [];
-        return qs.length ? qs.map(q => q.textContent) : null; }""", timeout=5000).json_value()
+        return qs.length ? qs.map(q => q.textContent) : null; }""", timeout=5000)
 
 
 @pytest.mark.browser
@@ -163,7 +164,7 @@ def test_nothing_executes_and_everything_reads_as_written(hostile_build):
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.on("requestfailed", lambda req: failed.__setitem__(req.url, req.failure))
             page.goto(html_file.resolve().as_uri(), wait_until="load")
-            page.wait_for_function("window.geomap !== undefined && window.geomap.ready", timeout=15000)
+            wait_until(page, "window.geomap !== undefined && window.geomap.ready", timeout=15000)
 
             # Every facility popup, opened by a real click, quotes the articles as text (link popups
             # build their evidence with the same code).
@@ -176,7 +177,7 @@ def test_nothing_executes_and_everything_reads_as_written(hostile_build):
                 shown = popup_quotes(page)
                 assert shown == [e["quote"] for e in feat["properties"]["evidence"]], feat["id"]
             page.evaluate("() => { window.geomap.map.closePopup(); }")
-            page.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=5000)  # faded out
+            wait_until(page, "() => !document.querySelector('.leaflet-popup')", timeout=5000)  # faded out
 
             # The sources list: each article's title, date and id exactly as given; links only to http(s).
             items = page.locator(".gm-sources > div").evaluate_all("ds => ds.map(d => d.textContent)")

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from browser import open_page
+from browser import open_page, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +20,13 @@ pytestmark = pytest.mark.browser
 def seed_page(seed_build):
     out, _records, _files = seed_build
     with open_page(out / "footprint.html") as (page, log):
-        page.wait_for_function("window.geomap.ready")
+        wait_until(page, "window.geomap.ready")
         yield page, log, out / "footprint.html"
 
 
 def load(page, path):
     page.goto(path.resolve().as_uri())
-    page.wait_for_function("window.geomap !== undefined && window.geomap.ready")
+    wait_until(page, "window.geomap !== undefined && window.geomap.ready")
     return page
 
 
@@ -49,7 +49,7 @@ def set_year(page, which, year):
 
 def popup_text(page):
     """The open popup's text, once its quotes are unpacked (the one fading out comes first)."""
-    page.wait_for_function("""() => { const c = [...document.querySelectorAll('.leaflet-popup-content')].pop();
+    wait_until(page, """() => { const c = [...document.querySelectorAll('.leaflet-popup-content')].pop();
         return c && !c.querySelector('.gm-unpacking'); }""", timeout=5000)
     return page.locator(".leaflet-popup-content").last.inner_text(timeout=3000)
 
@@ -131,7 +131,7 @@ def test_popups_unpack_the_packed_quotes_exactly(seed_page, seed_build):
                  and sum((g.lat, g.lon) == (f.lat, f.lon) for g in shown) == 1)
     page.evaluate("(id) => { const f = window.geomap.data.facilities.find(x => x.id === id);"
                   " window.geomap.map.setView([f.lat, f.lon], 12, {animate: false}); }", other.id)
-    page.wait_for_function("(id) => window.geomap.drawn().facilities.includes(id)", arg=other.id)
+    wait_until(page, "(id) => window.geomap.drawn().facilities.includes(id)", arg=other.id)
     got = page.evaluate("""(id) => { const g = window.geomap, p = g.facilityPoint(id);
         g.map.fire('click', {latlng: g.map.containerPointToLatLng(p), layerPoint: g.map.containerPointToLayerPoint(p),
                              containerPoint: p});
@@ -230,9 +230,9 @@ def test_search_finds_fame_and_opens_it(seed_page, seed_build):
 def test_fullscreen_toggles(seed_page):
     page = fresh(seed_page)
     page.click(".gm-fullscreen a")
-    page.wait_for_function("window.geomap.isFullscreen()")
+    wait_until(page, "window.geomap.isFullscreen()")
     page.click(".gm-fullscreen a")
-    page.wait_for_function("!window.geomap.isFullscreen()")
+    wait_until(page, "!window.geomap.isFullscreen()")
 
 
 def test_markup_in_article_text_shows_as_text(seed_page, tmp_path):
@@ -272,7 +272,7 @@ def test_tiles_load_only_from_the_host_asked_for(seed_page, seed_build, tmp_path
     page, log, _seed_map = seed_page
     failed, requests = len(log["failed"]), len(log["requests"])
     load(page, page_file)
-    page.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0")
+    wait_until(page, "document.querySelectorAll('.leaflet-tile').length > 0")
     csp = page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")
     assert "img-src data: http://tiles.geomap.test:8080;" in csp and "connect-src 'none'" in csp
     page.wait_for_timeout(300)
