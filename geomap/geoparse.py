@@ -82,8 +82,9 @@ _NEAR_CHARS = 600
 _SAME_SENTENCE_CHARS = 120
 _LOCAL_COUNTRY = 1.0
 _COMMA_GAP = re.compile(r",\s*")  # between "Lima" and "Ohio", or the names of a list
-# "Washington state", "New York state": lower case, since "Ohio State" names a university.
-_STATE_CUE_AFTER = re.compile(r"^\s+state\b")
+# "Washington state", "New York state"; capitalised, as Nigeria writes "Niger State", unless a
+# university follows ("Ohio State University").
+_STATE_CUE_AFTER = re.compile(r"^\s+(?:state|State(?!\s+(?:University|College|Universit)))\b")
 
 
 @lru_cache(maxsize=1)
@@ -395,6 +396,10 @@ class Geoparser:
         # after a lower-case article, any common noun is read as one ("la Marina", "o Exército")
         after_article = i > 0 and doc.words[i - 1] in _ARTICLES and doc.text[doc.ends[i - 1]:doc.starts[i]] == " "
         common = _common_words(_COMMON_CACHED if after_article else _OWN_LANGUAGE_WORDS, language)
+        if top.kind not in ("country", "region", "water") and top.population < 500_000 and j < len(doc.words) \
+                and doc.joinable(j - 1) and doc.words[j][:1].isupper() and not self._names_a_town(doc.words[j]) \
+                and word in _common_words(_COMMON_CACHED, language):
+            return False  # "Guarda Costeira", "Guardia Civil": a common noun and its adjective name a body
         if top.kind in ("country", "region", "water") or word not in common \
                 or self.gazetteer.is_abbreviation(cand.key, first):
             return True
@@ -415,6 +420,11 @@ class Geoparser:
                 return True
             k += 1
         return False
+
+    def _names_a_town(self, word: str) -> bool:
+        """Whether a word alone names a country or a town of 10,000 people or more."""
+        return any(e.kind == "country" or (e.kind == "city" and e.population >= 10_000)
+                   for e in self.gazetteer.lookup(_strip_possessive(word)))
 
     def _is_place_word(self, word: str) -> bool:
         key = _word_key(word)
@@ -456,6 +466,8 @@ class Geoparser:
                 countries = {e.country for e in c.entries if e.kind == "country"}
                 if countries:
                     c.entries = [e for e in c.entries if e.kind == "country" or e.country not in countries]
+            elif any(e.kind == "admin" for e in c.entries):
+                c.entries = [e for e in c.entries if e.kind != "country"]  # "Niger State" is in Nigeria
             if c.qualifier is not None:
                 quals = [q for q in c.qualifier.entries if q.kind in ("country", "admin")]
                 narrowed = [e for e in c.entries if any(gaz.qualifies(q, e) for q in quals)]
@@ -589,6 +601,8 @@ class _Context:
                 self.support[e.country] = self.support.get(e.country, 0.0) + weight
                 if e.kind == "country" and not o.demonym:
                     self.countries[o.key] = e.country
+            if e.kind == "city" and (seat_of := self._area_of_seat(e)) is not None:
+                self.admins.setdefault(e.country, []).append((o.key, seat_of))  # "Lima" also names its region
             if e.kind == "admin":
                 self.admins.setdefault(e.country, []).append((o.key, e))
                 if e.level == 1:
@@ -610,6 +624,10 @@ class _Context:
         self.point_lats = [p[0] for p in points]
         self.key = ""
         self.mine = self._NOTHING
+
+    def _area_of_seat(self, city: Entry) -> Entry | None:
+        """The first-level area named after ``city`` that holds it (Lima's region), if any."""
+        return next((a for a in self.gaz.lookup(city.name) if a.id in _seats([a, city])), None)
 
     def exclude(self, key: str) -> None:
         """Read the context without the choice of the name ``key`` from now on."""
@@ -652,6 +670,7 @@ class _Context:
         own_cc, own_weight, own_admin, own_point, own_area = self.mine
         by_country: dict[str | None, tuple[float, int, bool, float]] = {}
         out: dict[str, float] = {}
+        seats = _seats(entries) if len(entries) > 1 else {}
         for e in entries:
             s = _prior(e)
             cc = e.country
@@ -682,6 +701,9 @@ class _Context:
             if admin_cue and kind == "admin":
                 s += 2.0
             out[e.id] = s
+        if not admin_cue:  # what points at the area points at its seat, the place meant
+            for area, city in seats.items():
+                out[city], out[area] = max(out[city], out[area] + 0.5), min(out[area], out[city] - 0.5)
         return out
 
     def _near(self, e: Entry) -> int:
@@ -780,6 +802,20 @@ def _lon_close(a: float, b: float, lat: float) -> bool:
 
 
 _PRIORS: dict[str, float] = {}
+
+
+def _seats(entries: list[Entry]) -> dict[str, str]:
+    """First-level areas named after a city in them that holds a third of their people, by id,
+    with the city's id: named bare, "Ankara", "Istanbul" or "New York" is the city; an area cue
+    ("the province of Ankara") makes it the area."""
+    cities = {(e.country, normalize_name(e.name)): e for e in entries if e.kind == "city"}
+    out = {}
+    for e in entries:
+        if e.kind == "admin" and e.level == 1:
+            city = cities.get((e.country, normalize_name(e.name)))
+            if city is not None and 3 * city.population >= e.population:
+                out[e.id] = city.id
+    return out
 
 
 def _prior(e: Entry) -> float:

@@ -310,3 +310,24 @@ def test_heads_of_longer_spanish_names_and_their_tails_are_not_places(parser):
     got = [(t.text, t.country) for t in parser.parse(text, "es")]
     assert ("Managua", "NI") in got and ("Corinto", "NI") in got
     assert not any(name in ("Laguna", "Nejapa", "Puerto", "Cabezas") for name, _cc in got)
+
+
+def test_a_capital_named_bare_is_the_city_not_its_province(parser):
+    """Ankara and Istanbul are also provinces named after them; bare, they are the cities, and
+    the provinces only with an area cue. Nigeria's states are written "Niger State"."""
+    text = "Talks in Ankara were followed by a visit to a shipyard in Istanbul."
+    assert [t.kind for t in _find(parser, text, "Ankara") + _find(parser, text, "Istanbul")] == ["city", "city"]
+    province = _find(parser, "Wheat is grown across the province of Ankara.", "Ankara")
+    assert province and province[0].kind == "admin"
+    niger = _find(parser, "The air base at Kainji, near New Bussa in Niger State, will host the hangar.", "Niger")
+    assert niger and niger[0].country == "NG"
+
+
+def test_a_common_noun_and_its_adjective_name_a_body_not_a_town(parser):
+    """"Guarda Costeira", "Guardia Civil": not Guarda (Portugal) nor La Guardia (Spain); the town
+    named alone still is one."""
+    for text, lang in (("O navio foi entregue à Guarda Costeira de Cabo Verde na Praia.", "pt"),
+                       ("La Guardia Civil patrulla el puerto de Ceuta.", "es")):
+        got = [t.text for t in parser.parse(text, lang)]
+        assert not any("Guard" in name for name in got), got
+    assert [t.country for t in parser.parse("Ele nasceu na Guarda e mudou-se para o Porto.", "pt")] == ["PT", "PT"]
