@@ -327,6 +327,16 @@ def _merge_yaml(base: dict, extra: dict) -> dict:
     return out
 
 
+def _feminine_singular(plural: str) -> str | None:
+    """The feminine singular of a Spanish or Portuguese masculine plural adjective: "argentinos" ->
+    "argentina", "portugueses" -> "portuguesa"; None for other forms."""
+    if plural.endswith("eses"):
+        return plural[:-4] + "esa"
+    if plural.endswith("os") and not plural.endswith(("ãos", "ões")) and " " not in plural:
+        return plural[:-2] + "a"
+    return None
+
+
 def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
     """Compile the shipped dictionaries, extended by same-named files in ``extra_folder``."""
     folders = [None] + ([Path(extra_folder)] if extra_folder else [])
@@ -363,6 +373,13 @@ def load_dictionaries(extra_folder: str | Path | None = None) -> Dictionaries:
                     continue
     demonym_rows = read_tsv(data_path("demonyms.tsv"), 3)
     lowercase = {form: cc.upper() for cc, lang, form in demonym_rows if lang in ("es", "pt") and form[:1].islower()}
+    # The feminine singulars demonyms.tsv leaves out because they are spelt like a place ("argentina",
+    # "china", "portuguesa"): in lower case they can only be the adjective ("la fragata argentina").
+    lowercase |= {feminine: cc for form, cc in list(lowercase.items())
+                  if (feminine := _feminine_singular(form)) and feminine not in lowercase}
+    # Capitalised inside a name ("Marinha Portuguesa", "Armada Española"): the coder keeps these
+    # only after another capitalised word.
+    lowercase |= {form[0].upper() + form[1:]: cc for form, cc in list(lowercase.items())}
     english = {form: cc.upper() for cc, lang, form in demonym_rows if lang == "en"}
     english |= {form.strip(): cc.strip().upper() for form, _, cc in
                 (str(item).partition("=") for item in trig.get("origin_abbreviations", []))}

@@ -15,6 +15,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from .dictionaries import STATUS_ORDER, Actor, Dictionaries, PrefixIndex, load_dictionaries
@@ -27,7 +28,7 @@ __all__ = ["ReportedRelation", "ReportedFacility", "ArticleReading", "read_artic
 
 _RECIPIENT_PREPS = re.compile(
     r"(?:\b(?:in|to|for|into|across|throughout|off(?: the)?(?: coast of)?|like|such as|including|"
-    r"e\.g\.,?|on|against|at|en|a|para|hacia|no|na|em)\s+(?:the\s+)?(?:\w+\s+){0,1})$", re.I)
+    r"e\.g\.,?|on|against|at|en|(?-i:a)|para|hacia|no|na|em)\s+(?:the\s+)?(?:\w+\s+){0,1})$", re.I)
 _SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por|pela|pelo|da|do|das|dos|del)\s+(?:the\s+)?$", re.I)
 # "bought from X", "compró a X": the buyer verb's source is the supplier.
 _BOUGHT_FROM = re.compile(
@@ -123,6 +124,15 @@ _LISTED_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w'’-]+,?\s+){0,2}(?:and\s
 _STATE_OF = re.compile(r"\b(?:gobierno|governo|ministerio|minist[eé]rio|armada|marinha|ej[eé]rcito|ex[eé]rcito|"
                        r"presidente|presidencia|presid[eê]ncia|fuerza a[eé]rea|for[cç]a a[eé]rea|congreso|congresso|"
                        r"canciller|chanceler)\s+(?:de|del|do|da)\s+(?:la\s+|el\s+|o\s+|a\s+)?$", re.I)
+# "al Servicio Nacional de Guardacostas (SNG) de Costa Rica", "to the Armed Forces of the Philippines":
+# the country of a named body something goes to is the recipient, whatever "de" says elsewhere.
+_TO_INSTITUTION_OF = re.compile(
+    r"\b(?:[Aa]l|[Aa] la|[Aa] los|[Aa] las|à|ao|aos|às|[Tt]o the|[Ff]or the|[Pp]ara (?:el|la|los|las|o|a|os|as))\s+"
+    r"(?:[A-ZÁÉÍÓÚ][\w-]*\s+(?:(?:de|del|da|do|dos|das|of|y|e|and)\s+(?:la\s+|las\s+|los\s+|the\s+|a\s+|o\s+)?)?){1,6}"
+    r"(?:\([A-Z]{2,8}\)\s+)?(?:de|del|do|da|of)\s+(?:the\s+|la\s+|el\s+)?$")
+# A capitalised word of a name, no article, just before: "Armada Española", "Marinha Portuguesa"
+_NAME_WORD_BEFORE = re.compile(r"(?<![\w-])(?!(?:La|El|Los|Las|Lo|A|O|As|Os|Da|Do|De|Del)\s)[A-ZÁÉÍÓÚÂÊÔÇÑ][\w-]+\s+$")
+_NAME_WORD_AFTER = re.compile(r"\s+[A-ZÁÉÍÓÚ]")  # "South China Sea" goes on: a name of its own
 _WITH_BEFORE = re.compile(r"\b(?:with|con|com)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _ALONGSIDE = re.compile(r"\b(?:with|alongside|con|com|junto a)\s+(?:the\s+|las?\s+|los\s+|as?\s+|os\s+)?$", re.I)
 # "Thailand's oldest treaty ally, the United States, …": a possessive phrase set before its subject
@@ -190,6 +200,12 @@ _NOUN_BEFORE = re.compile(
 _SUPPLY_VERB = re.compile(
     r"(?:sold|sells|supplied|supplies|supply|delivered|delivers|handed over|donated|donates|gave|gifted|transferred|exported|"
     r"provided|entreg(?:[oó]|aron|ou|aram)|vendi[oó]|vendeu|don[oó]|donaron|doou|doaram|suministr[oó]|forneceu)\b", re.I)
+# "The Portuguese Air Force sent two C-295s to Cape Verde": who sends a force abroad is its owner,
+# whoever made the aircraft (unless what it sends is people to be trained elsewhere).
+_SENDS_AFTER = re.compile(r"\s+(?:(?:has|have|had|also|ha|han|tem|t[eê]m)\s+){0,2}(?:sent|sends|dispatched|dispatches|deployed|"
+                          r"deploys|envi[oó]|enviado|enviaron|enviou|enviaram|despleg[oó]|desplegado|desplegaron|destacou|"
+                          r"destacaram)\b", re.I)
+_WHOSE_SUPPLIERS = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?:suppliers?|providers?|sellers?|vendors?)\b", re.I)
 # "ordered by Armenia", "adquiridos por Chile": the passive's agent is the buyer.
 _BOUGHT_BY = re.compile(
     r"\b(?<!previously )(?<!formerly )(?:ordered|bought|purchased|acquired|procured|imported|received|operated|flown|used)"
@@ -229,6 +245,9 @@ _ONGOING_KINDS = ("presence", "training", "maintenance", "industrial")
 _PRESENCE_FACILITIES = ("naval_base", "air_base", "military_base", "port", "airstrip")
 # "en el puerto de Montevideo", "at the port of Colombo": the capital as a place, not its government
 _PORT_OF = re.compile(r"\b(?:(?:the\s+)?(?:port|harbou?r|airport|outskirts|suburbs?)\s+of|(?:el\s+|o\s+)?(?:puerto|porto|aeropuerto|aeroporto|afueras|arredores)\s+(?:de|do|da))\s+$", re.I)
+# "Turkey, which backs the Government of National Unity in Tripoli, maintains …": a capital
+# after "in" is where, not who, and stands between no subject and its verb
+_IN_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|en|em|cerca de|perto de)\s+$", re.I)
 # "at Otokar's plant in Arifiye": where a facility is, right after its name
 _LOCATED_AT = re.compile(r"[\s,]*(?:(?:of|de|da|do|del)\s+(?:[\w'’-]+\s+){1,3})?(?:in|at|near|outside|en|em|cerca de|perto de)"
                          r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}", re.I)
@@ -510,6 +529,16 @@ class Extractor:
         scan = self._scan_of(text)
         return scan.finditer(rx, start, end) if scan is not None else rx.finditer(text, start, end)
 
+    def _spanish_demonyms(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+        """Spanish and Portuguese demonyms: "técnicos rusos", and capitalised only inside a name
+        after another capitalised word ("Força Aérea Portuguesa", not "La Española")."""
+        if self.d.lowercase_demonym_re is None:
+            return
+        for m in self._finditer(self.d.lowercase_demonym_re, text, start, end):
+            if m.group()[0].islower() or (_NAME_WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                                          and not _NAME_WORD_AFTER.match(text, m.end())):
+                yield m
+
     def _search(self, rx: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
         scan = self._scan_of(text)
         return scan.search(rx, start, end) if scan is not None else rx.search(text, start, end)
@@ -618,9 +647,7 @@ class Extractor:
         if self.d.actor_re is not None:
             found = self._finditer(self.d.actor_re, text, 0, len(text))
             named.update(self.d.actors[m.group()].country for m in found)
-        if self.d.lowercase_demonym_re is not None:
-            found = self._finditer(self.d.lowercase_demonym_re, text, 0, len(text))
-            named.update(self.d.lowercase_demonyms[m.group()] for m in found)
+        named.update(self.d.lowercase_demonyms[m.group()] for m in self._spanish_demonyms(text, 0, len(text)))
         return named
 
     def _actors(self, text: str, sent: Sentence, cands: list[Candidate], named: Counter[str] | None = None) -> list[_Actor]:
@@ -642,10 +669,11 @@ class Extractor:
             for m in self._finditer(self.d.origin_adjective_re, text, sent.start, sent.end):
                 if not any(a.start <= m.start() < a.end for a in out):
                     out.append(_Actor(self.d.origin_adjectives[m.group(1)], m.start(), m.end(1), m.group(1), "demonym"))
-        if self.d.lowercase_demonym_re is not None:
-            for m in self._finditer(self.d.lowercase_demonym_re, text, sent.start, sent.end):
-                if not any(a.start <= m.start() < a.end for a in out):
-                    out.append(_Actor(self.d.lowercase_demonyms[m.group()], m.start(), m.end(), m.group(), "demonym"))
+        for m in self._spanish_demonyms(text, sent.start, sent.end):
+            if m.group()[0].isupper():  # "Marinha Portuguesa" is no town called Portuguesa
+                out = [a for a in out if not (a.source == "place" and a.start <= m.start() < a.end)]
+            if not any(a.start <= m.start() < a.end for a in out):
+                out.append(_Actor(self.d.lowercase_demonyms[m.group()], m.start(), m.end(), m.group(), "demonym"))
         if self.d.actor_re is not None:
             for m in self._finditer(self.d.actor_re, text, sent.start, sent.end):
                 actor = self.d.actors[m.group()]
@@ -904,6 +932,8 @@ class Extractor:
                     explicit.add(a.country)
                 elif a.source == "country" and _POSSESSIVE_GOODS.match(after) and self.d.exporter_share.get(a.country, 0) < 1:
                     rec[a.country] += 1.5  # "80% of Vietnam's weapons": whose they are, not who made them
+                elif _WHOSE_SUPPLIERS.match(after):
+                    rec[a.country] += 2.0  # "one of Niamey's main arms suppliers": whom they supply
                 elif self.d.supplier_after.match(after) or _WHICH_SUPPLIED.match(after) or (
                         presence and _FORCES_AFTER.match(after) and not _joined(text, a, actors)
                         and not _ALONGSIDE.search(before)):
@@ -951,6 +981,8 @@ class Extractor:
                     text, a.end, min((t for t in trigger_starts if t > a.end), default=a.end)):
                 sup[a.country] += 3.0  # unless the trigger is in a clause of its own ("… after it gave tanks to Ukraine")
                 explicit.add(a.country)
+            elif a.source in ("country", "capital") and _TO_INSTITUTION_OF.search(before):
+                rec[a.country] += 2.0
             elif a.source != "place" and _SUPPLIER_PREPS.search(before[-40:]) and not _STATE_OF.search(before[-40:]):
                 strong = _SUPPLIER_PREPS.search(before[-40:]).group().split()[0].lower() in ("from", "by")
                 sup[a.country] += 2.0 if strong else 1.0  # es/pt "de" is mostly "of"
@@ -989,7 +1021,9 @@ class Extractor:
                     pass  # "Vietnam and Israel sign ...": a joint subject says nothing of direction
                 elif self._buys_after(text, sent, a):
                     rec[a.country] += 3.0
-                elif _SUPPLY_VERB.match(text, first_trigger):
+                elif _SUPPLY_VERB.match(text, first_trigger) or (
+                        (sends := _SENDS_AFTER.match(text, a.end, first_trigger))
+                        and not self.d.trainee_after.match(text, sends.end(), sent.end)):
                     sup[a.country] += 3.0  # "India … handed over a Kilo-class submarine"
                     explicit.add(a.country)
                 elif deal_only and self.d.exporter_share.get(a.country, 0) < 0.5 and any(
@@ -1035,7 +1069,9 @@ class Extractor:
         if any(cstart <= b.start < a.start and b.country != a.country and b.source != "place" for b in actors):
             return False  # "Turkey deepens Somalia footprint": an object, not the subject
         start = _after_apposition(text, a.end, trigger)  # "China, Laos' largest creditor, has ..."
-        return not any(start <= b.start < trigger and b.country != a.country and b.source != "place" for b in actors)
+        return not any(start <= b.start < trigger and b.country != a.country and b.source != "place"
+                       and not (b.source == "capital" and _IN_PLACE_BEFORE.search(text, max(cstart, b.start - 12), b.start))
+                       for b in actors)
 
     def _supplier_side(self, org: Actor) -> bool:
         """Exporters and defence firms; also the expeditionary units (Africa Corps, U.S. Southern

@@ -397,6 +397,32 @@ CASES = {
     "officers who have trained at a foreign school": Case(
         "Test\n\nArmenian artillery officers have trained at India's School of Artillery in Devlali since 2023.",
         exactly=frozenset({("IN", "AM", "training")})),
+    "Spanish: what goes to a named body of a country goes to that country": Case(
+        "Prueba\n\nPUNTARENAS, Costa Rica, 20 nov (EFE) - El Gobierno de Estados Unidos entregó el jueves dos lanchas patrulleras de la clase Marine "
+        "Protector al Servicio Nacional de Guardacostas (SNG) de Costa Rica, en una ceremonia celebrada en la "
+        "estación de Caldera, en la provincia de Puntarenas.\n\nPanamá recibió dos lanchas similares en 2024.", language="es",
+        has=(("US", "CR", "arms_transfer"),), not_supplier=("CR",)),
+    "Portuguese: a force named with a capitalised adjective sends, whoever built its aircraft": Case(
+        "Teste\n\nA Força Aérea Portuguesa enviou dois C-295 para Cabo Verde em 2025 para treinar pilotos "
+        "cabo-verdianos na vigilância marítima.", language="pt",
+        has=(("PT", "CV", "training"),), not_supplier=("ES", "VE")),
+    "feminine adjectives spelt like their country, in lower case": Case(
+        "Prueba\n\nLa empresa china Norinco entregó veinte blindados a Bolivia en 2023.\n\nLa fragata argentina "
+        "Libertad hizo escala en Lisboa en mayo.", language="es",
+        has=(("CN", "BO", "arms_transfer"), ("AR", "PT", "presence")), not_supplier=("BO",)),
+    "forces sent abroad for an exercise; trainees sent abroad are the recipients": Case(
+        "Test\n\nRussia sent two Su-35 jets to Venezuela for an exercise in 2025. Spain deployed two Eurofighters "
+        "to Lithuania for NATO air policing. Peru sent 20 pilots to Russia for training on the Mi-17.",
+        has=(("RU", "VE", "presence"), ("ES", "LT", "presence"), ("RU", "PE", "training")),
+        not_supplier=("VE", "LT", "PE")),
+    "a capital whose suppliers are named is supplied": Case(
+        "Test\n\nTurkey delivered three Aksungur drones to Niger in 2025.\n\nThe two countries signed a "
+        "military cooperation agreement in 2020, and Ankara has since become "
+        "one of Niamey's main arms suppliers.", has=(("TR", "NE", "agreement"),), not_supplier=("NE",)),
+    "a capital after 'in' stands between no subject and its verb": Case(
+        "Test\n\nTurkey, which backs the rival Government of National Unity in Tripoli, maintains its own forces "
+        "in the west of Libya under a 2019 security accord.",
+        has=(("TR", "LY", "presence"),), not_supplier=("LY",)),
 }
 
 
