@@ -331,6 +331,9 @@ class Geoparser:
             or top.population >= 1_000_000
         if text.startswith("$", doc.ends[j - 1]):
             return False  # a currency: US$, NZ$, HK$, R$
+        if single and first.isupper() and len(first) >= 3 and not big and not self.gazetteer.is_abbreviation(
+                cand.key, first) and _spelt_out_before(text, doc.starts[i], first):
+            return False  # "Força Aérea Nacional Angolana (FANA)": an acronym, not Fana in Mali
         if (i > 0 and words[i - 1].lower() in _HEADS_AND_CONNECTORS and self._after_topographic_head(doc, i)) or (
                 single and word in _TOPOGRAPHIC_HEADS and first[:1].isupper() and _REST_OF_A_NAME.match(text, doc.ends[j - 1])):
             return False  # "Laguna de Nejapa", "Puerto Cabezas": a longer name the gazetteer lacks, head or tail
@@ -835,6 +838,15 @@ def _strip_possessive(word: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
+def _spelt_out_before(text: str, start: int, acronym: str) -> bool:
+    """Whether the acronym at ``start`` stands in brackets after the words it abbreviates."""
+    if not text[:start].endswith("("):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text[max(0, start - 120):start - 1])
+             if w[:1].isupper()]
+    return "".join(w[0] for w in words).upper().endswith(acronym.upper())
+
+
 def _word_key(word: str) -> str:
     """The index key of one word, possessive dropped ("Peru's" -> "peru")."""
     return normalize_name(_strip_possessive(word))

@@ -331,3 +331,13 @@ def test_a_common_noun_and_its_adjective_name_a_body_not_a_town(parser):
         got = [t.text for t in parser.parse(text, lang)]
         assert not any("Guard" in name for name in got), got
     assert [t.country for t in parser.parse("Ele nasceu na Guarda e mudou-se para o Porto.", "pt")] == ["PT", "PT"]
+
+
+def test_an_acronym_after_the_words_it_abbreviates_is_no_town(parser):
+    """"(FANA)" after "Força Aérea Nacional Angolana" is no Fana, Mali; a country's acronym after
+    its name ("(DRC)") still names it."""
+    got = [(t.text, t.country) for t in parser.parse(
+        "A Força Aérea Nacional Angolana (FANA) assinou o contrato em Luanda.", "pt")]
+    assert ("Luanda", "AO") in got and not any(name == "FANA" for name, _cc in got)
+    drc = _find(parser, "Troops from the Democratic Republic of the Congo (DRC) crossed the border.", "DRC")
+    assert drc and drc[0].country == "CD"
