@@ -195,7 +195,7 @@ _NOUN_BEFORE = re.compile(
     r"mec[aá]nicos|t[eé]cnicos|ingenieros|engenheiros|cadetes|marinos|alumnos|alunos|estudiantes|estudantes|reclutas|"
     r"recrutas)|empresas?|compa[nñ][ií]as?|firmas?|fabricantes?|"
     r"instructores|instrutores|asesores|assessores|especialistas|tropas|fuerzas|for[cç]as|contratistas|mercenarios|"
-    r"astilleros?|estaleiros?|constructoras?|construtoras?|grupos?|conglomerados?|"
+    r"astilleros?|estaleiros?|constructoras?|construtoras?|grupos?|conglomerados?|presencia|presen[cç]a|contingentes?|"
     r"(buques|navios|aviones|avi[oõ]es|helic[oó]pteros|repuestos|pe[cç]as|blindados|drones|cazas|ca[cç]as))\s+(?:\w+\s+)?$", re.I)
 _SUPPLY_VERB = re.compile(
     r"(?:sold|sells|supplied|supplies|supply|delivered|delivers|handed over|donated|donates|gave|gifted|transferred|exported|"

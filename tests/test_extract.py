@@ -419,6 +419,16 @@ CASES = {
         "Test\n\nTurkey delivered three Aksungur drones to Niger in 2025.\n\nThe two countries signed a "
         "military cooperation agreement in 2020, and Ankara has since become "
         "one of Niamey's main arms suppliers.", has=(("TR", "NE", "agreement"),), not_supplier=("NE",)),
+    "Portuguese and Spanish: who takes no part is no party": Case(
+        "Teste\n\nDois navios da Marinha Portuguesa fizeram escala no Mindelo, em Cabo Verde, em outubro."
+        " O Senegal, vizinho continental do arquipélago, não participa na missão, "
+        "indicou a Guarda Costeira, que não forneceu mais pormenores sobre as zonas a patrulhar."
+        "\n\nColombia no participará en las maniobras, dijo el ministro.", language="pt",
+        has=(("PT", "CV", "presence"),), not_party=("SN", "CO")),
+    "a military presence named by its adjective is its country's": Case(
+        "Teste\n\nA cooperação indiana soma-se à presença militar ruandesa em Cabo Delgado, no norte de Moçambique, onde cerca de dois mil "
+        "soldados do Ruanda combatem os insurgentes desde 2021.", language="pt",
+        has=(("RW", "MZ", "presence"),), not_supplier=("MZ",)),
     "a capital after 'in' stands between no subject and its verb": Case(
         "Test\n\nTurkey, which backs the rival Government of National Unity in Tripoli, maintains its own forces "
         "in the west of Libya under a 2019 security accord.",
