@@ -206,6 +206,18 @@ _SENDS_AFTER = re.compile(r"\s+(?:(?:has|have|had|also|ha|han|tem|t[eê]m)\s+){0
                           r"deploys|envi[oó]|enviado|enviaron|enviou|enviaram|despleg[oó]|desplegado|desplegaron|destacou|"
                           r"destacaram)\b", re.I)
 _WHOSE_SUPPLIERS = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?:suppliers?|providers?|sellers?|vendors?)\b", re.I)
+# "Lockheed Martin's F-16 Block 70 had been the main rival", "the US aircraft was rejected": who lost
+_LOST_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:(?!(?:that|which|who)\b)[\w'’-]+\s+){0,5}?(?:had been|has been|have been|was|were|is|are|became) "
+    r"(?:the |a |an )?(?:main |chief |closest |only |other |last )?(?:rival|competitor|runner-up|contender|loser)s?\b|"
+    r"(?:['’]s)?\s+(?:(?!(?:that|which|who)\b)[\w'’-]+\s+){0,3}?(?:(?:was|were|had been|has been) (?:rejected|"
+    r"eliminated|dropped|passed over|turned down|ruled out)|lost (?:out|the (?:contest|competition|tender)))\b", re.I)
+# "ratified by the Greek parliament", "aprobado por el Congreso": who approves or comments supplies nothing
+_REVIEWED_BY = re.compile(
+    r"\b(?:ratified|approved|endorsed|debated|critici[sz]ed|welcomed|questioned|reported|announced|confirmed|"
+    r"described|praised|condemned|investigated|challenged|blocked|vetoed|ratificad[oa]s?|aprobad[oa]s?|aprovad[oa]s?|"
+    r"criticad[oa]s?|anunciad[oa]s?|confirmad[oa]s?|vetad[oa]s?|bloquead[oa]s?)\s+(?:[\w-]+\s+)?"
+    r"(?:by|por|pela|pelo)\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+|o\s+|a\s+|os\s+|as\s+)?$", re.I)
 # "ordered by Armenia", "adquiridos por Chile": the passive's agent is the buyer.
 _BOUGHT_BY = re.compile(
     r"\b(?<!previously )(?<!formerly )(?:ordered|bought|purchased|acquired|procured|imported|received|operated|flown|used)"
@@ -549,7 +561,7 @@ class Extractor:
         cands = self.geoparser.resolve(self.geoparser.recognize(text, article.language))
         toponyms = [c.to_toponym() for c in cands]
         reading = ArticleReading(article, toponyms)
-        sentences = split_sentences(text)
+        sentences = _contrasted_clauses(text, split_sentences(text), cands)
         outer = getattr(_READING, "scan", None)
         _READING.scan = _ArticleScan(text, cands, self.d.prefix_index())
         try:
@@ -983,7 +995,8 @@ class Extractor:
                 explicit.add(a.country)
             elif a.source in ("country", "capital") and _TO_INSTITUTION_OF.search(before):
                 rec[a.country] += 2.0
-            elif a.source != "place" and _SUPPLIER_PREPS.search(before[-40:]) and not _STATE_OF.search(before[-40:]):
+            elif a.source != "place" and _SUPPLIER_PREPS.search(before[-40:]) and not _STATE_OF.search(before[-40:]) \
+                    and not _REVIEWED_BY.search(before[-60:]):
                 strong = _SUPPLIER_PREPS.search(before[-40:]).group().split()[0].lower() in ("from", "by")
                 sup[a.country] += 2.0 if strong else 1.0  # es/pt "de" is mostly "of"
                 explicit.add(a.country)
@@ -1274,7 +1287,14 @@ class Extractor:
                                presence=any(k == "presence" for _s, _e, k in specific),
                                industrial=any(k == "industrial" for _s, _e, k in specific),
                                trigger_starts=tuple(s0 for s0, _e, _k in specific), host=host)
-        countries = sorted({a.country for a in actors} | set(sup))
+        # "Lockheed Martin's F-16 had been the main rival": who lost the contest takes no part in it
+        lost = {country for country, end in [(a.country, a.end) for a in actors] + [
+            (origin, e0) for _s, e0, _t, origin in ([] if presence_only else equipment)]
+            if _LOST_AFTER.match(text, end, sent.end)}
+        actors = [a for a in actors if a.country not in lost]
+        for country in lost:
+            sup[country] = rec[country] = 0.0
+        countries = sorted({a.country for a in actors} | set(sup) - lost)
         kinds_present = {k for _s, _e, k in specific}
 
         # ---- sanctions: the imposer modifies "sanctions"; the target is anyone else.
@@ -1664,6 +1684,34 @@ def _equipment_origins(equipment: list[tuple[int, int, str, str]], actors: list[
             makers = origin.split("|")
             origin = next((m for m in makers if m in named), makers[0])
         out.append((s0, e0, name, origin))
+    return out
+
+
+# ", while Indonesia has ordered …", "; ", ", mientras que …": two reports set side by side
+_CONTRAST = re.compile(r",\s+(?:while|whereas|mientras que|mientras|en tanto que|enquanto|ao passo que)\s+|;\s+", re.I)
+
+
+def _contrasted_clauses(text: str, sentences: list[Sentence], cands: list[Candidate]) -> list[Sentence]:
+    """Sentences with a contrast between clauses that each name two countries split into those
+    clauses ("Malaysia is receiving FA-50s from South Korea, while Indonesia has ordered Rafales
+    from France"): each clause's countries are paired among themselves."""
+    starts = [c.start for c in cands]
+    out: list[Sentence] = []
+    for sent in sentences:
+        cuts = [m for m in _CONTRAST.finditer(text, sent.start, sent.end)]
+        if not cuts:
+            out.append(sent)
+            continue
+        bounds = [sent.start, *(x for m in cuts for x in (m.start(), m.end())), sent.end]
+        parts = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+
+        def countries(lo: int, hi: int) -> set[str]:
+            return {c.choice.country for c in cands[bisect_left(starts, lo):bisect_left(starts, hi)]
+                    if c.choice is not None and c.choice.country and c.end <= hi}
+        if len(parts) > 1 and all(len(countries(lo, hi)) >= 2 for lo, hi in parts):
+            out.extend(Sentence(lo, hi, text[lo:hi], sent.paragraph) for lo, hi in parts)
+        else:
+            out.append(sent)
     return out
 
 

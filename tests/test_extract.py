@@ -429,6 +429,20 @@ CASES = {
         "Teste\n\nA cooperação indiana soma-se à presença militar ruandesa em Cabo Delgado, no norte de Moçambique, onde cerca de dois mil "
         "soldados do Ruanda combatem os insurgentes desde 2021.", language="pt",
         has=(("RW", "MZ", "presence"),), not_supplier=("MZ",)),
+    "two reports set side by side by 'while' pair within their clauses": Case(
+        "Test\n\nMalaysia is receiving FA-50 light fighters from South Korea, while Indonesia has ordered Rafales "
+        "from France.", has=(("KR", "MY", "arms_transfer"), ("FR", "ID", "arms_transfer")),
+        lacks=(("KR", "ID", "arms_transfer"), ("FR", "MY", "arms_transfer"))),
+    "who ratifies an agreement supplies nothing": Case(
+        "Test\n\nATHENS, November 19, 2026 (AP) - The Hellenic Navy took over the first of four FDI frigates "
+        "ordered from France's Naval Group.\n\nThe purchase followed the 2021 defence and security agreement "
+        "between Paris and Athens, which was ratified by the Greek parliament that October.",
+        has=(("FR", "GR", "agreement"),), not_supplier=("GR",)),
+    "the competitor that lost takes no part": Case(
+        "Test\n\nThailand has ordered four more Gripen E fighters from Saab. The deal ended a long contest in which "
+        "Lockheed Martin's F-16 Block 70 had been the main rival; the US aircraft was rejected, officers said at the "
+        "time, because Saab offered a broader offset package.",
+        has=(("SE", "TH", "arms_transfer"),), not_party=("US",)),
     "a capital after 'in' stands between no subject and its verb": Case(
         "Test\n\nTurkey, which backs the rival Government of National Unity in Tripoli, maintains its own forces "
         "in the west of Libya under a 2019 security accord.",
