@@ -71,7 +71,8 @@ _BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier|frontera|fronteira|li
 _WORKS_AT = r"\s+(?:[\w'’-]+\s+){0,6}?(?:in|at|en|em|na|no)\s+(?:the\s+|la\s+|el\s+|a\s+|o\s+)?(?:[\w'’-]+,?\s+){0,3}?$"
 # "built in China", "construidas en China", "fabricados na Coreia do Sul"
 _MADE_IN = re.compile(r"\b(?:built|made|produced|manufactured|assembled|constructed|constru[ií]d[oa]s?|fabricad[oa]s?|"
-                      r"producid[oa]s?|produzid[oa]s?|ensamblad[oa]s?|montad[oa]s?)" + _WORKS_AT, re.I)
+                      r"producid[oa]s?|produzid[oa]s?|ensamblad[oa]s?|montad[oa]s?|fabric(?:[oó]|ou|aron|aram)|"
+                      r"constru(?:y[oó]|iu|yeron|[ií]ram)|produ(?:jo|ziu|jeron|ziram)|ensambl(?:[oó]|aron))" + _WORKS_AT, re.I)
 _REPAIRED_IN = re.compile(r"\b(?:overhauled|repaired|serviced|refurbished|upgraded|modernised|modernized|reparad[oa]s?|"
                           r"modernizad[oa]s?)" + _WORKS_AT, re.I)
 # "under U.S. pressure", "despite Chinese objections": a country that takes no part in the deal
@@ -212,6 +213,9 @@ _LOST_AFTER = re.compile(
     r"(?:the |a |an )?(?:main |chief |closest |only |other |last )?(?:rival|competitor|runner-up|contender|loser)s?\b|"
     r"(?:['’]s)?\s+(?:(?!(?:that|which|who)\b)[\w'’-]+\s+){0,3}?(?:(?:was|were|had been|has been) (?:rejected|"
     r"eliminated|dropped|passed over|turned down|ruled out)|lost (?:out|the (?:contest|competition|tender)))\b", re.I)
+# "capacitará a unos 40 operadores y", "formar os": the people a training verb takes as its object
+_TRAINING_OBJECT = re.compile(r"\b(?:capacit|entren|adiestr|trein|instru[iy]|form)[a-záéíóúãõç]*\s+"
+                              r"(?:a|al|à|às|aos|as|os|los|las|a los|a las)\s+(?:[\w-]+\s+){0,6}$", re.I)
 # "ratified by the Greek parliament", "aprobado por el Congreso": who approves or comments supplies nothing
 _REVIEWED_BY = re.compile(
     r"\b(?:ratified|approved|endorsed|debated|critici[sz]ed|welcomed|questioned|reported|announced|confirmed|"
@@ -926,8 +930,9 @@ class Extractor:
                     noun_before = None  # "ejercicios con las Fuerzas Armadas peruanas": the partner, not the provider
                 if noun_before and a.source == "demonym" and a.country not in trainees:
                     # Spanish/Portuguese order: "técnicos rusos", "empresas surcoreanas", "militares argentinos"
-                    if training and noun_before.group(1) and (receiving and a.start < trained_at or a.start > trained_at):
-                        trainees.add(a.country)
+                    if training and ((noun_before.group(1) and (receiving and a.start < trained_at or a.start > trained_at))
+                                     or _TRAINING_OBJECT.search(text, max(sent.start, a.start - 90), noun_before.start())):
+                        trainees.add(a.country)  # also "capacitará a unos 40 operadores y especialistas peruanos"
                     elif not noun_before.group(1) or a.start < first_trigger:
                         sup[a.country] += 3.0
                         explicit.add(a.country)

@@ -443,6 +443,10 @@ CASES = {
         "Lockheed Martin's F-16 Block 70 had been the main rival; the US aircraft was rejected, officers said at the "
         "time, because Saab offered a broader offset package.",
         has=(("SE", "TH", "arms_transfer"),), not_party=("US",)),
+    "Spanish: where a firm made the goods, and whom its team will train": Case(
+        "Prueba\n\nLa empresa, con sede en Ferrol, fabricó las lanchas en España y envió a Guayaquil un equipo "
+        "que capacitará a unos 30 operadores y especialistas ecuatorianos.", language="es",
+        has=(("ES", "EC", "training"),), not_supplier=("EC",), not_recipient=("ES",)),
     "a capital after 'in' stands between no subject and its verb": Case(
         "Test\n\nTurkey, which backs the rival Government of National Unity in Tripoli, maintains its own forces "
         "in the west of Libya under a 2019 security accord.",
