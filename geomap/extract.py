@@ -28,7 +28,7 @@ __all__ = ["ReportedRelation", "ReportedFacility", "ArticleReading", "read_artic
 
 _RECIPIENT_PREPS = re.compile(
     r"(?:\b(?:in|to|for|into|across|throughout|off(?: the)?(?: coast of)?|like|such as|including|"
-    r"e\.g\.,?|on|against|at|en|(?-i:a)|para|hacia|no|na|em)\s+(?:the\s+)?(?:\w+\s+){0,1})$", re.I)
+    r"e\.g\.,?|on|against|at|en|(?<!\be )(?-i:a)|para|hacia|no|na|em)\s+(?:the\s+)?(?:\w+\s+){0,1})$", re.I)
 _SUPPLIER_PREPS = re.compile(r"\b(?:from|by|de|desde|por|pela|pelo|da|do|das|dos|del)\s+(?:the\s+)?$", re.I)
 # "bought from X", "compró a X": the buyer verb's source is the supplier.
 _BOUGHT_FROM = re.compile(
@@ -197,7 +197,9 @@ _NOUN_BEFORE = re.compile(
     r"recrutas)|empresas?|compa[nñ][ií]as?|firmas?|fabricantes?|"
     r"instructores|instrutores|asesores|assessores|especialistas|tropas|fuerzas|for[cç]as|contratistas|mercenarios|"
     r"astilleros?|estaleiros?|constructoras?|construtoras?|grupos?|conglomerados?|presencia|presen[cç]a|contingentes?|"
-    r"(buques|navios|aviones|avi[oõ]es|helic[oó]pteros|repuestos|pe[cç]as|blindados|drones|cazas|ca[cç]as))\s+(?:\w+\s+)?$", re.I)
+    r"(buques|navios|aviones|avi[oõ]es|helic[oó]pteros|repuestos|pe[cç]as|blindados|drones|cazas|ca[cç]as|"
+    r"equipamiento|equipamento|material|armamento|armas|fragatas|corbetas|corvetas|patrulleros|submarinos|"
+    r"misiles|m[ií]sseis|radares|veh[ií]culos|ve[ií]culos))\s+(?:\w+\s+)?$", re.I)
 _SUPPLY_VERB = re.compile(
     r"(?:sold|sells|supplied|supplies|supply|delivered|delivers|handed over|donated|donates|gave|gifted|transferred|exported|"
     r"provided|entreg(?:[oó]|aron|ou|aram)|vendi[oó]|vendeu|don[oó]|donaron|doou|doaram|suministr[oó]|forneceu)\b", re.I)

@@ -168,6 +168,12 @@ def test_facilities_in_the_capital_and_in_a_state_named_city(extractor):
     assert centre.precision == "city" and km(centre.lat, centre.lon, 19.04, -98.21) < 15  # the city, not the state
 
 
+def test_both_spanish_spellings_of_memorandum_are_agreements(extractor):
+    """Spanish writes "memorando" as often as "memorándum"; Portuguese "memorando de entendimento"."""
+    for words in ("el memorando de entendimiento", "un memorándum de entendimiento", "o memorando de entendimento"):
+        assert extractor.d.kinds["agreement"].search(words), words
+
+
 def test_maintenance_hangars_lines_and_workshops_are_mro_centres(extractor):
     from geomap.model import Article
 
@@ -447,6 +453,10 @@ CASES = {
         "Prueba\n\nLa empresa, con sede en Ferrol, fabricó las lanchas en España y envió a Guayaquil un equipo "
         "que capacitará a unos 30 operadores y especialistas ecuatorianos.", language="es",
         has=(("ES", "EC", "training"),), not_supplier=("EC",), not_recipient=("ES",)),
+    "Portuguese: 'X e a Y assinaram' are joined subjects, and the equipment's adjective names its maker": Case(
+        "Teste\n\nMoçambique e a Turquia assinaram em 2022 um acordo de cooperação na área da defesa, que abriu "
+        "caminho às compras de equipamento turco.", language="pt",
+        has=(("TR", "MZ", "agreement"),), not_supplier=("MZ",)),
     "a capital after 'in' stands between no subject and its verb": Case(
         "Test\n\nTurkey, which backs the rival Government of National Unity in Tripoli, maintains its own forces "
         "in the west of Libya under a 2019 security accord.",
