@@ -176,10 +176,10 @@ _RECIPIENT_BREAK = re.compile(
 _DATELINE = re.compile(r"[A-ZÁÉÍÓÚÑÇÃÕ][A-ZÁÉÍÓÚÑÇÃÕ .'-]+,[^—–\n]{0,60}?\s(?:[—–]|--?)\s")
 _TITLE_WORD = re.compile(r"\s+(?:Act|Law|Regulations?|Programme|Program)\b")  # "Sanctions Act": a name
 _RECEIVING = re.compile(
-    r"\b(?:were|was|are|is|been|being|be) trained\b|\b(?:have|has|had) (?:also )?trained (?:at|in|with)\b|\btraining (?:on|in|at|with|alongside)\b|\b(?:completed|attended|received|receive|receiving|underwent|"
+    r"\b(?:were|was|are|is|been|being|be) trained\b|\b(?:have|has|had) (?:also )?trained (?:at|in|with)\b|\btraining (?:on|in|at|with|alongside)\b|\btrain (?:with|alongside)\b|\b(?:completed|attend|attends|attending|attended|received|receive|receiving|underwent|"
     r"graduated|took part|participate[sd]?|conclu(?:[ií]ram|iu|yeron|y[oó])|complet(?:a|an|aron|ar[aá]n|[oó])|"
     r"se form(?:an|ar[aá]n?|aron|[oó])|ser[aã]o formad[oa]s|forma(?:m|r|ram|va)?-se|"
-    r"(?:fue|fueron|foi|foram|ser[aá]n?) (?:\w+ )?(?:formad|capacitad|entrenad|treinad|instruid)[oa]s?|"
+    r"(?:fue|fueron|foi|foram|ser[aá]n?|sido|s[aã]o|son|eram|eran) (?:\w+ )?(?:formad|capacitad|entrenad|treinad|instruid)[oa]s?|"
     r"(?:began|begun|begin|begins|started|starts|start|inici(?:ou|aram|[oó]|aron|a|an|am|ar[aá]n?)|"
     r"comen[cz](?:[oó]|aron|ou|aram|ar[aá]n?)|comienzan?|come[cç](?:ou|aram|am|ar[aã]o))"
     r" (?:[\w-]+ ){0,3}?(?:training|(?:a |the |its |their )?course|(?:o |el |um |un |a |la |su |sus |seu |sua )?(?:curso|treinamento|forma[cç][aã]o|entrenamiento|formaci[oó]n|capacitaci[oó]n|instrucci[oó]n))|"

@@ -457,6 +457,15 @@ CASES = {
         "Teste\n\nMoçambique e a Turquia assinaram em 2022 um acordo de cooperação na área da defesa, que abriu "
         "caminho às compras de equipamento turco.", language="pt",
         has=(("TR", "MZ", "agreement"),), not_supplier=("MZ",)),
+    "officers who attend foreign colleges, navies that exercise together, crews that will train abroad": Case(
+        "Test\n\nBangladeshi officers attend courses at Chinese staff colleges, and the two navies exercised "
+        "together in the Bay of Bengal in March.\n\n\"Indonesian engineers will train with our teams in Ankara "
+        "from next year,\" the Turkish Aerospace manager said.",
+        has=(("CN", "BD", "training"), ("CN", "BD", "presence"), ("TR", "ID", "training")), not_supplier=("BD", "ID")),
+    "Portuguese: trainees formed abroad in the pluperfect passive; port calls in the plural": Case(
+        "Teste\n\nOs primeiros operadores angolanos já tinham sido formados na Turquia no início do ano. Os navios "
+        "da Marinha do Brasil fizeram escalas em Luanda em 2024.", language="pt",
+        has=(("TR", "AO", "training"), ("BR", "AO", "presence")), not_supplier=("AO",)),
     "a capital after 'in' stands between no subject and its verb": Case(
         "Test\n\nTurkey, which backs the rival Government of National Unity in Tripoli, maintains its own forces "
         "in the west of Libya under a 2019 security accord.",
