@@ -466,6 +466,10 @@ CASES = {
         "Teste\n\nOs primeiros operadores angolanos já tinham sido formados na Turquia no início do ano. Os navios "
         "da Marinha do Brasil fizeram escalas em Luanda em 2024.", language="pt",
         has=(("TR", "AO", "training"), ("BR", "AO", "presence")), not_supplier=("AO",)),
+    "upgrading a country's boats is maintenance; producing locally is industrial": Case(
+        "Test\n\nTurkish firm STM is also upgrading Indonesia's two Cakra-class submarines. Rheinmetall is preparing "
+        "to produce Skyranger air-defence guns locally in Hungary.",
+        has=(("TR", "ID", "maintenance"), ("DE", "HU", "industrial")), not_supplier=("ID", "HU")),
     "a capital after 'in' stands between no subject and its verb": Case(
         "Test\n\nTurkey, which backs the rival Government of National Unity in Tripoli, maintains its own forces "
         "in the west of Libya under a 2019 security accord.",
