@@ -218,6 +218,8 @@ _LOST_AFTER = re.compile(
 # "capacitará a unos 40 operadores y", "formar os": the people a training verb takes as its object
 _TRAINING_OBJECT = re.compile(r"\b(?:capacit|entren|adiestr|trein|instru[iy]|form)[a-záéíóúãõç]*\s+"
                               r"(?:a|al|à|às|aos|as|os|los|las|a los|a las)\s+(?:[\w-]+\s+){0,6}$", re.I)
+_LOST_WORD = re.compile(r"\b(?:rival|competitor|runner-up|contender|loser|rejected|eliminated|dropped|passed over|"
+                        r"turned down|ruled out|lost)", re.I)
 # "ratified by the Greek parliament", "aprobado por el Congreso": who approves or comments supplies nothing
 _REVIEWED_BY = re.compile(
     r"\b(?:ratified|approved|endorsed|debated|critici[sz]ed|welcomed|questioned|reported|announced|confirmed|"
@@ -1297,7 +1299,7 @@ class Extractor:
         # "Lockheed Martin's F-16 had been the main rival": who lost the contest takes no part in it
         lost = {country for country, end in [(a.country, a.end) for a in actors] + [
             (origin, e0) for _s, e0, _t, origin in ([] if presence_only else equipment)]
-            if _LOST_AFTER.match(text, end, sent.end)}
+            if _LOST_AFTER.match(text, end, sent.end)} if _LOST_WORD.search(text, sent.start, sent.end) else set()
         actors = [a for a in actors if a.country not in lost]
         for country in lost:
             sup[country] = rec[country] = 0.0
