@@ -218,8 +218,11 @@ _LOST_AFTER = re.compile(
 # "capacitará a unos 40 operadores y", "formar os": the people a training verb takes as its object
 _TRAINING_OBJECT = re.compile(r"\b(?:capacit|entren|adiestr|trein|instru[iy]|form)[a-záéíóúãõç]*\s+"
                               r"(?:a|al|à|às|aos|as|os|los|las|a los|a las)\s+(?:[\w-]+\s+){0,6}$", re.I)
-_LOST_WORD = re.compile(r"\b(?:rival|competitor|runner-up|contender|loser|rejected|eliminated|dropped|passed over|"
-                        r"turned down|ruled out|lost)", re.I)
+_LOST_WORD = re.compile(r"\b(?:rival|competi|runner-up|contender|loser|rejected|eliminated|dropped|passed over|"
+                        r"turned down|ruled out|lost|concorrent)", re.I)
+# "competitors such as the Turkish Hürjet", "concorrentes como o chinês K-8": named as rivals, no party
+_RIVALS_BEFORE = re.compile(r"\b(?:competitors?|rivals?|rivales|concorrentes?|competidores?)\s+(?:such as|like|including|"
+                            r"como|incluindo|incluyendo)\s+(?:[\w'’,-]+\s+){0,6}$", re.I)
 # "ratified by the Greek parliament", "aprobado por el Congreso": who approves or comments supplies nothing
 _REVIEWED_BY = re.compile(
     r"\b(?:ratified|approved|endorsed|debated|critici[sz]ed|welcomed|questioned|reported|announced|confirmed|"
@@ -1064,7 +1067,8 @@ class Extractor:
         # "in Burkina Faso and Niger": a country joined to a recipient shares its role.
         for prev, a in zip(actors, actors[1:]):
             if not rec[a.country] and not sup[a.country] and a.country != prev.country \
-                    and re.fullmatch(r"\s*(?:,|and|y|e|or|o|ou)\s*(?:,\s*)?(?:and\s+|y\s+|e\s+)?", text[prev.end:a.start]):
+                    and re.fullmatch(r"\s*(?:,|and|y|e|or|o|ou)\s*(?:,\s*)?(?:and\s+|y\s+|e\s+)?(?:(?:the|el|la|los|las|o|a|os|as)\s+)?",
+                                 text[prev.end:a.start]):
                 if rec[prev.country] > 0:
                     rec[a.country] = rec[prev.country]
                 elif prev.country in explicit and a.start > first_trigger:
@@ -1297,9 +1301,10 @@ class Extractor:
                                industrial=any(k == "industrial" for _s, _e, k in specific),
                                trigger_starts=tuple(s0 for s0, _e, _k in specific), host=host)
         # "Lockheed Martin's F-16 had been the main rival": who lost the contest takes no part in it
-        lost = {country for country, end in [(a.country, a.end) for a in actors] + [
-            (origin, e0) for _s, e0, _t, origin in ([] if presence_only else equipment)]
-            if _LOST_AFTER.match(text, end, sent.end)} if _LOST_WORD.search(text, sent.start, sent.end) else set()
+        lost = {country for country, start, end in [(a.country, a.start, a.end) for a in actors] + [
+            (origin, s0, e0) for s0, e0, _t, origin in ([] if presence_only else equipment)]
+            if _LOST_AFTER.match(text, end, sent.end) or _RIVALS_BEFORE.search(text, max(sent.start, start - 60), start)
+            } if _LOST_WORD.search(text, sent.start, sent.end) else set()
         actors = [a for a in actors if a.country not in lost]
         for country in lost:
             sup[country] = rec[country] = 0.0

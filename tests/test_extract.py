@@ -470,6 +470,10 @@ CASES = {
         "Test\n\nTurkish firm STM is also upgrading Indonesia's two Cakra-class submarines. Rheinmetall is preparing "
         "to produce Skyranger air-defence guns locally in Hungary.",
         has=(("TR", "ID", "maintenance"), ("DE", "HU", "industrial")), not_supplier=("ID", "HU")),
+    "competitors named as such take no part; 'e o Mali' joins a list": Case(
+        "Teste\n\nA Embraer vendeu aviões A-29 a vários países africanos, entre os quais a Mauritânia e o Mali, face a "
+        "concorrentes como o turco Hürjet ou o chinês K-8.", language="pt",
+        has=(("BR", "MR", "arms_transfer"), ("BR", "ML", "arms_transfer")), not_party=("TR", "CN")),
     "a capital after 'in' stands between no subject and its verb": Case(
         "Test\n\nTurkey, which backs the rival Government of National Unity in Tripoli, maintains its own forces "
         "in the west of Libya under a 2019 security accord.",
